@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { packageVersion } from '../paths.js';
+import { demoCommand } from './demo.js';
+import { importCommand } from './import.js';
+import { startCommand } from './start.js';
+
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+};
+
+const program = new Command('cws').description('Copyright Workstation (版权工作站)').version(packageVersion());
+
+program.command('start').description('migrate the database, start the API, the web app and the workers').action(startCommand);
+
+program
+  .command('demo')
+  .description('fill the data folder with a demo institution (accounts per role, sample registrations)')
+  .option('-r, --registrations <n>', 'number of registrations', positiveInt, 40)
+  .action(demoCommand);
+
+program
+  .command('import')
+  .description('batch-register works from a CSV and a folder or ZIP of files (see docs/import.md)')
+  .requiredOption('--csv <file>', 'the CSV file')
+  .option('--files <folderOrZip>', 'folder or ZIP archive holding the files named in the CSV')
+  .requiredOption('--user <username>', 'the account that owns the imported works')
+  .option('--submit', 'submit every imported work for review', false)
+  .option('--json', 'print the per-row report as JSON', false)
+  .action(importCommand);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`cws: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { loadConfig } from '../config.js';
+import { createPlatform } from '../platform.js';
+import { buildServer } from '../routes/server.js';
+
+export async function startCommand(): Promise<void> {
+  const config = loadConfig();
+  const p = await createPlatform(config);
+  const app = await buildServer(p);
+  await app.listen({ port: config.port, host: config.host });
+  if (config.workers) {
+    p.jobs.start();
+    // Orphans can only come from a crash, so one sweep per start (plus daily) is enough.
+    await p.jobs.enqueue('blobs.gc', {}, { runAt: new Date(Date.now() + 60_000) });
+  }
+  const url = config.publicUrl;
+  const db = p.database.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL';
+  const lines = [``, `  版权工作站 Copyright Workstation is running: ${url}`, `  data: ${db}; API docs: ${url}/docs`];
+  const token = await p.auth.firstAdminToken();
+  if (token) {
+    lines.push(``, `  首次启动 / First start — create the first admin account (one-time link):`, `  ${url}/setup?token=${token}`);
+  } else {
+    lines.push(`  Sign in at ${url}/login`);
+  }
+  console.log(lines.join('\n') + '\n');
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    p.log.info({ sig }, 'shutting down');
+    await app.close();
+    await p.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { categoryCodes, type CategoryKey } from './domain/categories.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  institution: string;
+  numberPrefix: string;
+  categoryCodes: Record<CategoryKey, string>;
+  maxFileBytes: number;
+  maxFilesPerWork: number;
+  maxImportBytes: number;
+  allowSignup: boolean;
+  logLevel: string;
+  workers: boolean;
+  timeZone: string;
+}
+
+type Source = Record<string, string | undefined>;
+
+const int = (v: string | undefined, name: string, def: number): number => {
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+};
+const bool = (v: string | undefined, def: boolean): boolean => (v === undefined || v === '' ? def : /^(1|true|yes|on)$/i.test(v));
+
+/**
+ * Environment first, then an optional JSON file (CWS_CONFIG, or config.json in the data
+ * folder) whose keys are the same variable names. The environment wins so that one
+ * file can serve several instances that differ only by PORT.
+ */
+export function loadConfig(env: Source = process.env): Config {
+  const dataDir = path.resolve(env.CWS_DATA_DIR ?? './data');
+  const file = env.CWS_CONFIG ?? path.join(dataDir, 'config.json');
+  let fromFile: Source = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Source;
+    } catch (e) {
+      throw new Error(`cannot read config file ${file}: ${(e as Error).message}`);
+    }
+  } else if (env.CWS_CONFIG) {
+    throw new Error(`config file ${file} (CWS_CONFIG) does not exist`);
+  }
+  const get = (k: string): string | undefined => env[k] ?? (fromFile[k] === undefined ? undefined : String(fromFile[k]));
+  const port = int(get('PORT'), 'PORT', 8080);
+  const host = get('HOST') ?? '0.0.0.0';
+  const publicUrl = (get('CWS_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl: get('DATABASE_URL') || undefined,
+    publicUrl,
+    institution: get('CWS_INSTITUTION') ?? '版权工作站示范大学图书馆',
+    numberPrefix: get('CWS_NUMBER_PREFIX') ?? '校作登字',
+    categoryCodes: categoryCodes(get('CWS_CATEGORY_CODES')),
+    maxFileBytes: int(get('CWS_MAX_FILE_BYTES'), 'CWS_MAX_FILE_BYTES', 4 * 1024 ** 3),
+    maxFilesPerWork: int(get('CWS_MAX_FILES_PER_WORK'), 'CWS_MAX_FILES_PER_WORK', 20),
+    maxImportBytes: int(get('CWS_MAX_IMPORT_BYTES'), 'CWS_MAX_IMPORT_BYTES', 8 * 1024 ** 3),
+    allowSignup: bool(get('CWS_ALLOW_SIGNUP'), true),
+    logLevel: get('LOG_LEVEL') ?? 'info',
+    workers: bool(get('CWS_WORKERS'), true),
+    timeZone: get('CWS_TIMEZONE') ?? 'Asia/Shanghai',
+  };
+}

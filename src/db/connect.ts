@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database_ {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// int8 (COUNT, bigint sizes) arrives as text by default; our values stay below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface ConnectOptions {
+  /** postgres://… selects PostgreSQL; otherwise the SQLite file path is used. */
+  databaseUrl?: string | undefined;
+  sqlitePath?: string;
+  /** PostgreSQL schema (tests isolate themselves in one each). */
+  schema?: string;
+  poolSize?: number;
+}
+
+export function connect(opts: ConnectOptions): Database_ {
+  if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  if (opts.databaseUrl) throw new Error(`DATABASE_URL must start with postgres:// (got ${opts.databaseUrl.split(':')[0]}:…)`);
+  if (!opts.sqlitePath) throw new Error('sqlitePath is required without DATABASE_URL');
+  const sqlite = new Database(opts.sqlitePath);
+  // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive
+  // power loss, which "nothing acknowledged is lost" requires.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+export async function migrate(d: Database_, schema?: string): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db: d.db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results ?? [];
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { AppError } from '../domain/errors.js';
+import { MAGIC_HEAD_BYTES } from '../domain/files.js';
+import { newId } from '../domain/ids.js';
+
+export interface StagedBlob {
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  /** The first bytes, for the magic-number check. */
+  head: Buffer;
+}
+
+const SHA_RE = /^[0-9a-f]{64}$/;
+
+async function fsyncPath(p: string): Promise<void> {
+  const fh = await open(p, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Content-addressed files under <dataDir>/blobs/ab/cd/<sha256>. Uploads stream into
+ * <dataDir>/tmp while being hashed (never held whole in memory), are fsynced, and only
+ * then renamed into place, so a blob that a database row points to is always complete.
+ */
+export class BlobStore {
+  readonly root: string;
+  readonly tmp: string;
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'blobs');
+    this.tmp = path.join(dataDir, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    // Anything in tmp belongs to an upload that never finished (crash, kill -9).
+    await rm(this.tmp, { recursive: true, force: true });
+    await mkdir(this.tmp, { recursive: true });
+  }
+
+  pathOf(sha256: string): string {
+    if (!SHA_RE.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  /** Streams `source` to a temporary file; FILE_TOO_LARGE (and nothing left behind) past maxBytes. */
+  async stage(source: Readable, maxBytes: number, filename = ''): Promise<StagedBlob> {
+    const tmpPath = path.join(this.tmp, newId());
+    const hash = createHash('sha256');
+    let size = 0;
+    const headParts: Buffer[] = [];
+    let headLen = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          cb(new AppError('FILE_TOO_LARGE', `${filename || 'file'} is larger than ${maxBytes} bytes`, { filename, maxBytes }));
+          return;
+        }
+        hash.update(chunk);
+        if (headLen < MAGIC_HEAD_BYTES) {
+          headParts.push(chunk.subarray(0, MAGIC_HEAD_BYTES - headLen));
+          headLen += Math.min(chunk.length, MAGIC_HEAD_BYTES - headLen);
+        }
+        cb(null, chunk);
+      },
+    });
+    const out = createWriteStream(tmpPath, { flags: 'wx' });
+    try {
+      await pipeline(source, meter, out);
+      // @fastify/multipart marks a part cut by its own size limit instead of erroring.
+      if ((source as Readable & { truncated?: boolean }).truncated) {
+        throw new AppError('FILE_TOO_LARGE', `${filename || 'file'} is larger than ${maxBytes} bytes`, { filename, maxBytes });
+      }
+      await fsyncPath(tmpPath);
+    } catch (e) {
+      await rm(tmpPath, { force: true });
+      throw e;
+    }
+    return { tmpPath, sha256: hash.digest('hex'), size, head: Buffer.concat(headParts) };
+  }
+
+  /** Moves a staged file into the store (durably); a blob already present is kept as is. */
+  async commit(staged: StagedBlob): Promise<boolean> {
+    const dest = this.pathOf(staged.sha256);
+    const exists = await stat(dest).then(() => true, () => false);
+    if (exists) {
+      // Fresh mtime keeps the orphan sweep away from a blob that is about to be referenced again.
+      const t = new Date();
+      await utimes(dest, t, t);
+      await rm(staged.tmpPath, { force: true });
+      return false;
+    }
+    const dir = path.dirname(dest);
+    await mkdir(dir, { recursive: true });
+    await rename(staged.tmpPath, dest);
+    // The rename is only durable once the directory entry is.
+    await fsyncPath(dir);
+    return true;
+  }
+
+  async discard(staged: StagedBlob): Promise<void> {
+    await rm(staged.tmpPath, { force: true });
+  }
+
+  async exists(sha256: string): Promise<boolean> {
+    return stat(this.pathOf(sha256)).then(() => true, () => false);
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await unlink(this.pathOf(sha256)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+
+  read(sha256: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.pathOf(sha256), range);
+  }
+
+  readStaged(staged: StagedBlob): ReadStream {
+    return createReadStream(staged.tmpPath);
+  }
+
+  async size(sha256: string): Promise<number> {
+    return (await stat(this.pathOf(sha256))).size;
+  }
+
+  /** Every stored blob with its modification time (for garbage collection of orphans). */
+  async *list(): AsyncGenerator<{ sha256: string; mtimeMs: number }> {
+    const l1 = await readdir(this.root).catch(() => [] as string[]);
+    for (const a of l1) {
+      const l2 = await readdir(path.join(this.root, a)).catch(() => [] as string[]);
+      for (const b of l2) {
+        const files = await readdir(path.join(this.root, a, b)).catch(() => [] as string[]);
+        for (const f of files) {
+          if (!SHA_RE.test(f)) continue;
+          const st = await stat(path.join(this.root, a, b, f)).catch(() => null);
+          if (st) yield { sha256: f, mtimeMs: st.mtimeMs };
+        }
+      }
+    }
+  }
+}

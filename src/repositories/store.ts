@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database_, Dialect } from '../db/connect.js';
+import type { DB } from '../db/schema.js';
+import { AuditRepository } from './audit.repository.js';
+import { CountersRepository } from './counters.repository.js';
+import { ImportsRepository } from './imports.repository.js';
+import { JobsRepository } from './jobs.repository.js';
+import { NotificationsRepository } from './notifications.repository.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { UsersRepository } from './users.repository.js';
+import { WorksRepository } from './works.repository.js';
+
+export interface Repos {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  works: WorksRepository;
+  counters: CountersRepository;
+  jobs: JobsRepository;
+  notifications: NotificationsRepository;
+  imports: ImportsRepository;
+  audit: AuditRepository;
+}
+
+function bind(db: Kysely<DB>, dialect: Dialect): Repos {
+  return {
+    users: new UsersRepository(db, dialect),
+    sessions: new SessionsRepository(db),
+    works: new WorksRepository(db, dialect),
+    counters: new CountersRepository(db),
+    jobs: new JobsRepository(db, dialect),
+    notifications: new NotificationsRepository(db),
+    imports: new ImportsRepository(db),
+    audit: new AuditRepository(db),
+  };
+}
+
+/** The repositories over the database, and transactions that hand out repositories bound to them. */
+export class Store {
+  readonly repos: Repos;
+  readonly dialect: Dialect;
+
+  constructor(private readonly database: Database_) {
+    this.dialect = database.dialect;
+    this.repos = bind(database.db, database.dialect);
+  }
+
+  tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    return this.database.db.transaction().execute((trx) => fn(bind(trx, this.dialect)));
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}

@@ -1,0 +1,99 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot, packageVersion } from '../paths.js';
+import type { Platform } from '../platform.js';
+import { adminRoutes } from './admin.routes.js';
+import { authRoutes } from './auth.routes.js';
+import { installAuth } from './context.js';
+import { installErrorHandler } from './errors.js';
+import { importsRoutes } from './imports.routes.js';
+import { metaRoutes } from './meta.routes.js';
+import { notificationsRoutes } from './notifications.routes.js';
+import { reviewRoutes } from './review.routes.js';
+import { worksRoutes } from './works.routes.js';
+
+export interface ServerOptions {
+  logger?: boolean;
+}
+
+/** The HTTP face of the platform: API, OpenAPI docs and the web app, in one Fastify instance. */
+export async function buildServer(p: Platform, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (opts.logger === false ? undefined : p.log) as FastifyBaseLogger | undefined,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  const version = packageVersion();
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Copyright Workstation API (版权工作站)', version, description: 'Registration, review and registry of campus works. Errors: `{error: {code, message, details}}`. Writes need the `x-csrf-token` header (see docs/api.md).' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'cws_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`rate limited, retry in ${ctx.after}`), { statusCode: 429 }) });
+  await app.register(multipart, {
+    limits: {
+      fileSize: Math.max(p.config.maxFileBytes, p.config.maxImportBytes),
+      files: p.config.maxFilesPerWork + 2,
+      fields: 20,
+      fieldSize: 256 * 1024,
+      parts: p.config.maxFilesPerWork + 30,
+      headerPairs: 200,
+    },
+  });
+  installErrorHandler(app);
+  installAuth(app, p.auth);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { tags: ['platform'], summary: 'Liveness and readiness' } }, async () => ({ status: 'ok' }));
+  authRoutes(app, p);
+  metaRoutes(app, p, version);
+  worksRoutes(app, p);
+  reviewRoutes(app, p);
+  notificationsRoutes(app, p);
+  importsRoutes(app, p);
+  adminRoutes(app, p);
+
+  const webRoot = path.join(packageRoot(), 'dist', 'web');
+  if (existsSync(path.join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'], maxAge: '1h', setHeaders: (res, file) => {
+      // Vite fingerprints assets: they never change under the same name.
+      if (file.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+    } });
+    // Client-side routes (/works/…, /review, …) all load the app shell.
+    app.get('/*', { schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, async () => ({ message: 'web app not built: run `npm run build`', api: '/docs' }));
+  }
+  return app;
+}
