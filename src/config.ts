@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   workers: boolean;
   timeZone: string;
+  /** PostgreSQL schema to work in (default: the connection's search_path). */
+  pgSchema: string | undefined;
 }
 
 type Source = Record<string, string | undefined>;
@@ -43,7 +45,7 @@ export function loadConfig(env: Source = process.env): Config {
     try {
       fromFile = JSON.parse(readFileSync(file, 'utf8')) as Source;
     } catch (e) {
-      throw new Error(`cannot read config file ${file}: ${(e as Error).message}`);
+      throw new Error(`cannot read config file ${file}: ${(e as Error).message}`, { cause: e });
     }
   } else if (env.CWS_CONFIG) {
     throw new Error(`config file ${file} (CWS_CONFIG) does not exist`);
@@ -68,5 +70,6 @@ export function loadConfig(env: Source = process.env): Config {
     logLevel: get('LOG_LEVEL') ?? 'info',
     workers: bool(get('CWS_WORKERS'), true),
     timeZone: get('CWS_TIMEZONE') ?? 'Asia/Shanghai',
+    pgSchema: get('CWS_PG_SCHEMA') || undefined,
   };
 }

@@ -40,8 +40,10 @@ export interface PlatformOptions {
 export async function createPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
   const log = opts.logger ?? pino({ level: config.logLevel });
   await mkdir(config.dataDir, { recursive: true });
-  const database = connect({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'cws.sqlite'), schema: opts.pgSchema });
-  await migrate(database, opts.pgSchema);
+  const pgSchema = opts.pgSchema ?? config.pgSchema;
+  if (pgSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(pgSchema)) throw new Error(`CWS_PG_SCHEMA must be a plain lower-case identifier, got ${pgSchema}`);
+  const database = connect({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'cws.sqlite'), schema: pgSchema });
+  await migrate(database, pgSchema);
   const store = new Store(database);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
@@ -51,13 +53,14 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   const auth = new AuthService(store, { allowSignup: config.allowSignup });
   const notifications = new NotificationsService(store);
   const blobGc = new BlobGcService(store, blobs);
-  let jobsRef: JobRunner | undefined;
-  const imports = new ImportService(store, blobs, registration, { maxImportBytes: config.maxImportBytes, enqueue: (batchId) => jobsRef!.enqueue('import.batch', { batchId }) });
+  // The import service queues jobs and the job runner calls the import service: tie the knot late.
+  const late: { jobs?: JobRunner } = {};
+  const imports = new ImportService(store, blobs, registration, { maxImportBytes: config.maxImportBytes, enqueue: (batchId) => late.jobs!.enqueue('import.batch', { batchId }) });
   const jobs = new JobRunner(store, {
     'import.batch': (p, ctx) => imports.process(p.batchId, ctx.heartbeat).then(() => undefined),
     'blobs.gc': (p) => blobGc.sweep(p.graceMs).then(() => undefined),
   }, log);
-  jobsRef = jobs;
+  late.jobs = jobs;
   return {
     config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc,
     async close() {

@@ -37,7 +37,7 @@ export async function importCommand(opts: { csv: string; files?: string; user: s
     }
     process.exitCode = view.failed > 0 ? 2 : 0;
   } catch (e) {
-    if (e instanceof AppError) throw new Error(`${e.code}: ${errorMessage('en', e.code, e.details)}`);
+    if (e instanceof AppError) throw new Error(`${e.code}: ${errorMessage('en', e.code, e.details)}`, { cause: e });
     throw e;
   } finally {
     await p.close();

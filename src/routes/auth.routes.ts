@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../platform.js';
 import { userView } from '../services/user-view.js';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from './context.js';
@@ -9,7 +9,7 @@ const profileProps = { displayName: str, realName: str, campusId: str, unit: str
 
 export function authRoutes(app: FastifyInstance, p: Platform): void {
   const secure = p.config.publicUrl.startsWith('https://');
-  const signedIn = (reply: import('fastify').FastifyReply, s: { user: unknown; sessionToken: string; csrfToken: string; expiresAt: string }) => {
+  const signedIn = (reply: FastifyReply, s: { user: unknown; sessionToken: string; csrfToken: string; expiresAt: string }) => {
     setSessionCookie(reply, s.sessionToken, s.expiresAt, secure);
     return { user: s.user, csrfToken: s.csrfToken };
   };
@@ -41,7 +41,7 @@ export function authRoutes(app: FastifyInstance, p: Platform): void {
     '/api/auth/login',
     {
       schema: { tags: ['auth'], summary: 'Sign in (rate-limited per address and username)', body: obj({ username: str, password: str }, ['username', 'password']) },
-      config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req: import('fastify').FastifyRequest) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}` } },
+      config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}` } },
     },
     async (req, reply) => signedIn(reply, await p.auth.login(req.body.username, req.body.password)),
   );

@@ -57,8 +57,10 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`rate limited, retry in ${ctx.after}`), { statusCode: 429 }) });
+  await app.register(rateLimit, { global: false, hook: 'preHandler', errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`rate limited, retry in ${ctx.after}`), { statusCode: 429 }) });
   await app.register(multipart, {
+    // Keep the client's file name as sent, so a hostile one is refused rather than silently cut.
+    preservePath: true,
     limits: {
       fileSize: Math.max(p.config.maxFileBytes, p.config.maxImportBytes),
       files: p.config.maxFilesPerWork + 2,

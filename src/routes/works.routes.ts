@@ -36,10 +36,13 @@ export function worksRoutes(app: FastifyInstance, p: Platform): void {
   app.post('/api/works', { schema: { tags: ['works'], summary: 'Register a work (draft, or submit at once)', description: multipartDoc, consumes: ['multipart/form-data'] } }, async (req, reply) => {
     const actor = actorOf(req);
     const { fields, files } = await readUpload(req);
-    const metadata = jsonField(fields, 'metadata');
-    if (metadata === undefined) {
+    let metadata: unknown;
+    try {
+      metadata = jsonField(fields, 'metadata');
+      if (metadata === undefined) throw new AppError('VALIDATION', 'metadata missing', { field: 'metadata', rule: 'required' });
+    } catch (e) {
       await reg.discard(files);
-      throw new AppError('VALIDATION', 'metadata missing', { field: 'metadata', rule: 'required' });
+      throw e;
     }
     const work = await reg.create(actor, metadata, files, fields.submit === 'true');
     return reply.status(201).send(work);
@@ -54,7 +57,12 @@ export function worksRoutes(app: FastifyInstance, p: Platform): void {
     if (req.isMultipart()) {
       const parsed = await readUpload(req);
       files = parsed.files;
-      metadata = jsonField(parsed.fields, 'metadata');
+      try {
+        metadata = jsonField(parsed.fields, 'metadata');
+      } catch (e) {
+        await reg.discard(files);
+        throw e;
+      }
     } else {
       metadata = req.body;
     }

@@ -1,0 +1,38 @@
+/**
+ * RFC 9162 §2.1.1 hashing with SHA-256. The 0x00/0x01 prefixes keep a leaf
+ * from ever being passed off as an interior node (second-preimage defence).
+ */
+import { createHash } from 'node:crypto';
+import { ledgerFail } from './errors.js';
+
+export const HASH_SIZE = 32;
+
+const LEAF_PREFIX = Uint8Array.of(0x00);
+const NODE_PREFIX = Uint8Array.of(0x01);
+
+const sha256 = (...parts: readonly Uint8Array[]): Uint8Array => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+};
+
+/** MTH({d}) = SHA-256(0x00 || d). */
+export const leafHash = (entry: Uint8Array): Uint8Array => sha256(LEAF_PREFIX, entry);
+
+/** SHA-256(0x01 || left || right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  assertHash(left, 'left child');
+  assertHash(right, 'right child');
+  return sha256(NODE_PREFIX, left, right);
+}
+
+/** MTH({}) = SHA-256(""). */
+export const emptyRoot = (): Uint8Array => sha256();
+
+export function assertHash(h: Uint8Array, what: string): void {
+  if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) {
+    ledgerFail('BAD_HASH_LENGTH', `${what} must be ${HASH_SIZE} bytes`);
+  }
+}
+
+export { sha256 };
