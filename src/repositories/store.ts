@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database_, Dialect } from '../db/connect.js';
 import type { DB } from '../db/schema.js';
 import { AuditRepository } from './audit.repository.js';
@@ -45,7 +45,21 @@ export class Store {
   }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
-    return this.database.db.transaction().execute((trx) => fn(bind(trx, this.dialect)));
+    if (this.dialect === 'postgres') return this.database.db.transaction().execute((trx) => fn(bind(trx, this.dialect)));
+    // SQLite: take the write lock up front (BEGIN IMMEDIATE). A deferred transaction that
+    // reads and then writes can fail with SQLITE_BUSY at once when another process (the
+    // CLI beside the server) writes meanwhile; an immediate one just waits (busy_timeout).
+    return this.database.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(bind(conn, this.dialect));
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (e) {
+        await sql`rollback`.execute(conn);
+        throw e;
+      }
+    });
   }
 
   close(): Promise<void> {
