@@ -46,6 +46,7 @@ const zh: Table = {
   'rule.email': '邮箱格式不正确',
   'rule.unknown': '{field} 含有未知的条目',
   'rule.json': '{field} 不是有效的 JSON',
+  'rule.not_in_archive': '压缩包或文件夹中没有文件 {filename}',
 };
 
 const en: Table = {
@@ -89,6 +90,7 @@ const en: Table = {
   'rule.email': 'Not a valid e-mail address',
   'rule.unknown': '{field} contains unknown entries',
   'rule.json': '{field} is not valid JSON',
+  'rule.not_in_archive': 'File {filename} is not in the archive or folder',
 };
 
 const TABLES: Record<Locale, Table> = { 'zh-CN': zh, en };

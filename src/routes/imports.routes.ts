@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import { MAX_CSV_BYTES } from '../documents/import-csv.js';
+import { pickLocale } from '../i18n/messages.js';
 import type { Platform } from '../platform.js';
 import type { StagedBlob } from '../repositories/blob.store.js';
 import { batchView } from '../services/import.service.js';
@@ -32,8 +33,8 @@ export function importsRoutes(app: FastifyInstance, p: Platform): void {
       throw new AppError('VALIDATION', 'one csv file (and at most one archive) expected', { field: 'csv', rule: 'required' });
     }
     const batch = await p.imports.createBatch(actor, csv.staged, archive?.staged ?? null, fields.submit === 'true');
-    return reply.status(202).send(batchView(batch));
+    return reply.status(202).send(batchView(batch, pickLocale(req.headers['accept-language'])));
   });
-  app.get('/api/imports', { schema: { tags: ['imports'], summary: 'My import batches' } }, async (req) => p.imports.list(actorOf(req)));
-  app.get<{ Params: { id: string } }>('/api/imports/:id', { schema: { tags: ['imports'], summary: 'An import batch with progress and per-row results' } }, async (req) => p.imports.get(actorOf(req), req.params.id));
+  app.get('/api/imports', { schema: { tags: ['imports'], summary: 'My import batches' } }, async (req) => p.imports.list(actorOf(req), pickLocale(req.headers['accept-language'])));
+  app.get<{ Params: { id: string } }>('/api/imports/:id', { schema: { tags: ['imports'], summary: 'An import batch with progress and per-row results' } }, async (req) => p.imports.get(actorOf(req), req.params.id, pickLocale(req.headers['accept-language'])));
 }

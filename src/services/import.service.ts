@@ -1,4 +1,5 @@
-import { AppError } from '../domain/errors.js';
+import { AppError, type ErrorCode } from '../domain/errors.js';
+import { errorMessage, type Locale } from '../i18n/messages.js';
 import { newId, nowIso } from '../domain/ids.js';
 import type { Actor } from '../domain/review.js';
 import { MAX_CSV_BYTES, parseImportCsv, type ImportRow } from '../documents/import-csv.js';
@@ -92,14 +93,14 @@ export class ImportService {
     return done;
   }
 
-  async get(actor: Actor, id: string) {
+  async get(actor: Actor, id: string, locale: Locale = 'zh-CN') {
     const b = await this.store.repos.imports.byId(id);
     if (!b || (b.user_id !== actor.id && actor.role !== 'admin')) throw new AppError('NOT_FOUND', 'import not found');
-    return batchView(b);
+    return batchView(b, locale);
   }
 
-  async list(actor: Actor) {
-    return { items: (await this.store.repos.imports.listForUser(actor.id, 50)).map(batchView) };
+  async list(actor: Actor, locale: Locale = 'zh-CN') {
+    return { items: (await this.store.repos.imports.listForUser(actor.id, 50)).map((b) => batchView(b, locale)) };
   }
 
   /** For the CLI: a batch from a local CSV and folder, processed in this process. */
@@ -124,7 +125,7 @@ export class ImportService {
     try {
       for (const name of row.files) {
         const stream = source ? await source.open(name) : null;
-        if (!stream) throw new AppError('FILE_MISSING', `file ${name} is not in the archive`, { field: 'files', filename: name });
+        if (!stream) throw new AppError('FILE_MISSING', `file ${name} is not in the archive`, { field: 'files', rule: 'not_in_archive', filename: name });
         staged.push(await this.registration.stage(stream, name.split('/').pop() ?? name));
       }
       const w = await this.registration.create(actor, row.metadata, staged, batch.submit === 1, { batchId: batch.id, row: row.row });
@@ -163,9 +164,13 @@ export class ImportService {
   }
 }
 
-export function batchView(b: ImportBatchRow) {
+/** Row errors are stored by code and details, and put into words in the reader's language. */
+export function batchView(b: ImportBatchRow, locale: Locale = 'zh-CN') {
+  const rows = (JSON.parse(b.rows) as RowResult[]).map((r) =>
+    r.error ? { ...r, error: { ...r.error, message: errorMessage(locale, r.error.code as ErrorCode, r.error.details ?? {}) } } : r,
+  );
   return {
     id: b.id, status: b.status, submit: b.submit === 1, total: b.total, processed: b.processed, created: b.created, failed: b.failed,
-    rows: JSON.parse(b.rows) as RowResult[], error: b.error, createdAt: b.created_at, finishedAt: b.finished_at,
+    rows, error: b.error, createdAt: b.created_at, finishedAt: b.finished_at,
   };
 }
