@@ -1,5 +1,5 @@
 /**
- * Locates the published test vectors (../shared/vectors beside the repo).
+ * Locates the published test vectors: CWS_VECTORS_DIR, else ../shared/vectors beside the repo.
  * A missing folder fails the suite with a clear message; with
  * CWS_ALLOW_MISSING_VECTORS=1 the suite is skipped with a warning instead.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const VECTORS_DIR = path.resolve(repoRoot, '../shared/vectors');
+export const VECTORS_DIR = process.env.CWS_VECTORS_DIR ? path.resolve(process.env.CWS_VECTORS_DIR) : path.resolve(repoRoot, '../shared/vectors');
 
 /** Runs `body` as a describe block if every `required` path under VECTORS_DIR exists. */
 export function describeWithVectors(name: string, required: readonly string[], body: (dir: string) => void): void {
