@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { categoryCodes, type CategoryKey } from './domain/categories.js';
+import { loadLogConfig, type LogConfig } from './log/config.js';
 
 export interface Config {
   port: number;
@@ -20,6 +21,8 @@ export interface Config {
   timeZone: string;
   /** PostgreSQL schema to work in (default: the connection's search_path). */
   pgSchema: string | undefined;
+  /** The registry log, its witnesses and timestamps (src/log/config.ts). */
+  log: LogConfig;
 }
 
 type Source = Record<string, string | undefined>;
@@ -71,5 +74,6 @@ export function loadConfig(env: Source = process.env): Config {
     workers: bool(get('CWS_WORKERS'), true),
     timeZone: get('CWS_TIMEZONE') ?? 'Asia/Shanghai',
     pgSchema: get('CWS_PG_SCHEMA') || undefined,
+    log: loadLogConfig(get, publicUrl),
   };
 }

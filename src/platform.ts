@@ -5,13 +5,23 @@ import type { Config } from './config.js';
 import { connect, migrate, type Database_ } from './db/connect.js';
 import { JobRunner } from './jobs/runner.js';
 import { BlobStore } from './repositories/blob.store.js';
+import { StatisticalDetector } from './provenance/detector/builtin.js';
+import { MediaDecoder } from './repositories/media.decoder.js';
 import { Store } from './repositories/store.js';
+import { AigcService } from './services/aigc.service.js';
 import { AuthService } from './services/auth.service.js';
 import { BlobGcService } from './services/blob-gc.service.js';
 import { ImportService } from './services/import.service.js';
+import type { CosigningService } from './services/cosigning.service.js';
+import type { LogAuditService } from './services/log-audit.service.js';
+import type { LogService } from './services/log.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 import { RegistrationService } from './services/registration.service.js';
+import { openRegistryLog, registryJobHandlers } from './services/registry-log.js';
 import { ReviewService } from './services/review.service.js';
+import { Fingerprinter, SimilarityService } from './services/similarity.service.js';
+import type { TimestampService } from './services/timestamp.service.js';
+import type { WitnessService } from './services/witness.service.js';
 import { Workflow } from './services/workflow.js';
 
 export interface Platform {
@@ -27,6 +37,19 @@ export interface Platform {
   notifications: NotificationsService;
   imports: ImportService;
   blobGc: BlobGcService;
+  /** The registry's transparency log (docs/log-operations.md). */
+  registryLog: LogService;
+  logAudit: LogAuditService;
+  /** Our C2SP tlog-witness for other institutions' logs. */
+  witness: WitnessService;
+  /** Asks the configured witnesses to cosign our checkpoints. */
+  cosigning: CosigningService;
+  /** RFC 3161 timestamps of checkpoints. */
+  timestamps: TimestampService;
+  /** The copyright-protection check (docs/fingerprint.md). */
+  similarity: SimilarityService;
+  /** AIGC labels, traces and text detection (docs/aigc.md). */
+  aigc: AigcService;
   close(): Promise<void>;
 }
 
@@ -47,7 +70,9 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   const store = new Store(database);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
-  const workflow = new Workflow(store, { prefix: config.numberPrefix, codes: config.categoryCodes, timeZone: config.timeZone });
+  const registry = await openRegistryLog(store, config, log);
+  const { registryLog } = registry;
+  const workflow = new Workflow(store, { prefix: config.numberPrefix, codes: config.categoryCodes, timeZone: config.timeZone }, registryLog);
   const registration = new RegistrationService(store, blobs, workflow, { maxFileBytes: config.maxFileBytes, maxFilesPerWork: config.maxFilesPerWork, timeZone: config.timeZone });
   const review = new ReviewService(store, workflow, registration);
   const auth = new AuthService(store, { allowSignup: config.allowSignup });
@@ -56,15 +81,21 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   // The import service queues jobs and the job runner calls the import service: tie the knot late.
   const late: { jobs?: JobRunner } = {};
   const imports = new ImportService(store, blobs, registration, { maxImportBytes: config.maxImportBytes, enqueue: (batchId) => late.jobs!.enqueue('import.batch', { batchId }) });
+  const similarity = new SimilarityService(store, blobs, new Fingerprinter(new MediaDecoder()), { enqueue: (workId) => late.jobs!.enqueue('similarity.report', { workId }) });
+  const aigc = new AigcService(store, blobs, new StatisticalDetector(), { enqueue: (workId) => late.jobs!.enqueue('aigc.report', { workId }), maxInspectBytes: 256 * 1024 * 1024 });
   const jobs = new JobRunner(store, {
     'import.batch': (p, ctx) => imports.process(p.batchId, ctx.heartbeat).then(() => undefined),
     'blobs.gc': (p) => blobGc.sweep(p.graceMs).then(() => undefined),
+    'similarity.report': (p, ctx) => similarity.runReport(p.workId, ctx.heartbeat).then(() => undefined),
+    'aigc.report': (p, ctx) => aigc.runReport(p.workId, ctx.heartbeat).then(() => undefined),
+    ...registryJobHandlers(registry),
   }, log);
   late.jobs = jobs;
   return {
-    config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc,
+    config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc, ...registry, similarity, aigc,
     async close() {
       await jobs.stop();
+      await registryLog.integrator.stop();
       await store.close();
     },
   };

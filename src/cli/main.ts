@@ -1,7 +1,11 @@
 #!/usr/bin/env node
+import './threadpool.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { packageVersion } from '../paths.js';
+import { registerAigc } from './aigc.js';
+import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
+import { fingerprintCommand, matchCommand } from './fingerprint.js';
 import { importCommand } from './import.js';
 import { startCommand } from './start.js';
 
@@ -30,6 +34,26 @@ program
   .option('--submit', 'submit every imported work for review', false)
   .option('--json', 'print the per-row report as JSON', false)
   .action(importCommand);
+
+program
+  .command('audit')
+  .description('recompute the registry log from the stored rows and verify every checkpoint, cosignature and timestamp; exit 1 naming each value that no longer matches')
+  .option('--json', 'print the report as JSON', false)
+  .action(auditCommand);
+
+program
+  .command('fingerprint <file>')
+  .description('print the fingerprints of a file: sha256, PDQ (images), Chromaprint (audio), frame PDQ (video), text statistics')
+  .option('--json', 'print JSON', false)
+  .action(fingerprintCommand);
+
+program
+  .command('match <file>')
+  .description('search the registry for files identical or similar to FILE (exit 0: matches, 1: none, 2: could not fingerprint)')
+  .option('--json', 'print JSON', false)
+  .action(matchCommand);
+
+registerAigc(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`cws: ${(e as Error).message}`);

@@ -9,6 +9,7 @@ export async function startCommand(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   if (config.workers) {
     p.jobs.start();
+    p.registryLog.integrator.start();
     // Orphans can only come from a crash, so one sweep per start (plus daily) is enough.
     await p.jobs.enqueue('blobs.gc', {}, { runAt: new Date(Date.now() + 60_000) });
   }

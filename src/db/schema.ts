@@ -145,6 +145,109 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+/** Registry log (migration 0002): see docs/leaf-format.md and docs/log-operations.md. */
+export interface LogEntriesTable {
+  idx: number;
+  kind: string;
+  work_id: string | null;
+  event_id: string;
+  entry: Buffer;
+  leaf_hash: Buffer;
+  salt: Buffer | null;
+  created_at: string;
+}
+
+export interface LogTilesTable {
+  level: number;
+  idx: number;
+  width: number;
+  hashes: Buffer;
+}
+
+export interface LogStateTable {
+  id: number;
+  origin: string;
+  vkey: string;
+  size: number;
+  root: Buffer;
+  updated_at: string;
+}
+
+export interface LogCheckpointsTable {
+  size: number;
+  root: Buffer;
+  note: string;
+  published_at: string;
+}
+
+export interface LogCosignaturesTable {
+  checkpoint_size: number;
+  witness_key: string;
+  line: string;
+  timestamp: number;
+  created_at: string;
+}
+
+export interface LogTimestampsTable {
+  checkpoint_size: number;
+  tsa_url: string;
+  token: Buffer;
+  gen_time: string;
+  created_at: string;
+}
+
+export interface LogWitnessesTable {
+  witness_key: string;
+  cosigned_size: number;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface WitnessCheckpointsTable {
+  origin: string;
+  size: number;
+  root: Buffer;
+  note: string;
+  updated_at: string;
+}
+
+/** Fingerprints of stored files, one row per blob (migration 0003, docs/fingerprint.md). */
+export interface FingerprintsTable {
+  sha256: string;
+  /** image | audio | video | text | none */
+  kind: string;
+  /** ok | failed */
+  status: string;
+  error: string | null;
+  pdq: string | null;
+  quality: number | null;
+  data: string;
+  /** Extracted text (text kinds), kept to show matched passages. */
+  content: string | null;
+  version: number;
+  created_at: string;
+}
+
+/** The similarity report of a work (migration 0003): pending | done | failed. */
+export interface SimilarityReportsTable {
+  work_id: string;
+  status: string;
+  report: string;
+  flagged: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** AIGC report of a work (migration 0005): see src/services/aigc.service.ts. */
+export interface AigcReportsTable {
+  work_id: string;
+  status: string;
+  report: string;
+  flagged: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -158,4 +261,15 @@ export interface DB {
   notifications: NotificationsTable;
   import_batches: ImportBatchesTable;
   audit_log: AuditLogTable;
+  log_entries: LogEntriesTable;
+  log_tiles: LogTilesTable;
+  log_state: LogStateTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_cosignatures: LogCosignaturesTable;
+  log_timestamps: LogTimestampsTable;
+  log_witnesses: LogWitnessesTable;
+  witness_checkpoints: WitnessCheckpointsTable;
+  fingerprints: FingerprintsTable;
+  similarity_reports: SimilarityReportsTable;
+  aigc_reports: AigcReportsTable;
 }

@@ -26,6 +26,11 @@ export class NotificationsRepository {
     return { items, total: Number(total.n) };
   }
 
+  async owns(userId: string, id: string): Promise<boolean> {
+    const r = await this.db.selectFrom('notifications').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return r !== undefined;
+  }
+
   async unreadCount(userId: string): Promise<number> {
     const r = await this.db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
     return Number(r.n);

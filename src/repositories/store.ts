@@ -1,16 +1,21 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database_, Dialect } from '../db/connect.js';
 import type { DB } from '../db/schema.js';
+import { AigcRepository } from './aigc.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { CountersRepository } from './counters.repository.js';
+import { FingerprintsRepository } from './fingerprints.repository.js';
 import { ImportsRepository } from './imports.repository.js';
 import { JobsRepository } from './jobs.repository.js';
+import { LogRepository } from './log.repository.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { WitnessRepository } from './witness.repository.js';
 import { WorksRepository } from './works.repository.js';
 
 export interface Repos {
+  aigc: AigcRepository;
   users: UsersRepository;
   sessions: SessionsRepository;
   works: WorksRepository;
@@ -19,10 +24,14 @@ export interface Repos {
   notifications: NotificationsRepository;
   imports: ImportsRepository;
   audit: AuditRepository;
+  log: LogRepository;
+  witness: WitnessRepository;
+  fingerprints: FingerprintsRepository;
 }
 
 function bind(db: Kysely<DB>, dialect: Dialect): Repos {
   return {
+    aigc: new AigcRepository(db),
     users: new UsersRepository(db, dialect),
     sessions: new SessionsRepository(db),
     works: new WorksRepository(db, dialect),
@@ -31,6 +40,9 @@ function bind(db: Kysely<DB>, dialect: Dialect): Repos {
     notifications: new NotificationsRepository(db),
     imports: new ImportsRepository(db),
     audit: new AuditRepository(db),
+    log: new LogRepository(db, dialect),
+    witness: new WitnessRepository(db),
+    fingerprints: new FingerprintsRepository(db),
   };
 }
 

@@ -11,13 +11,17 @@ import path from 'node:path';
 import { packageRoot, packageVersion } from '../paths.js';
 import type { Platform } from '../platform.js';
 import { adminRoutes } from './admin.routes.js';
+import { aigcRoutes } from './aigc.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { installAuth } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { importsRoutes } from './imports.routes.js';
+import { logRoutes } from './log.routes.js';
 import { metaRoutes } from './meta.routes.js';
 import { notificationsRoutes } from './notifications.routes.js';
 import { reviewRoutes } from './review.routes.js';
+import { similarityRoutes } from './similarity.routes.js';
+import { witnessRoutes } from './witness.routes.js';
 import { worksRoutes } from './works.routes.js';
 
 export interface ServerOptions {
@@ -79,9 +83,13 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
   metaRoutes(app, p, version);
   worksRoutes(app, p);
   reviewRoutes(app, p);
+  similarityRoutes(app, p);
+  aigcRoutes(app, p);
   notificationsRoutes(app, p);
   importsRoutes(app, p);
   adminRoutes(app, p);
+  logRoutes(app, p);
+  witnessRoutes(app, p);
 
   const webRoot = path.join(packageRoot(), 'dist', 'web');
   if (existsSync(path.join(webRoot, 'index.html'))) {

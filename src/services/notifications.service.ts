@@ -19,11 +19,10 @@ export class NotificationsService {
     };
   }
 
+  /** Marking an already read notification again is fine; someone else's is not found. */
   async markRead(actor: Actor, id: string): Promise<void> {
-    if ((await this.store.repos.notifications.markRead(actor.id, id, nowIso())) === 0) {
-      const { items } = await this.store.repos.notifications.list(actor.id, false, 1000, 0);
-      if (!items.some((n) => n.id === id)) throw new AppError('NOT_FOUND', 'notification not found');
-    }
+    if (!(await this.store.repos.notifications.owns(actor.id, id))) throw new AppError('NOT_FOUND', 'notification not found');
+    await this.store.repos.notifications.markRead(actor.id, id, nowIso());
   }
 
   async markAllRead(actor: Actor): Promise<void> {

@@ -4,6 +4,7 @@ import { checkContent, checkFileName, typeForName, type FileKind } from '../doma
 import { newId, nowIso } from '../domain/ids.js';
 import { WORK_STATUSES, assertCan, type Actor } from '../domain/review.js';
 import { validateWork, type WorkInput } from '../domain/work.js';
+import { logPosition } from '../log/position.js';
 import type { BlobStore, StagedBlob } from '../repositories/blob.store.js';
 import type { Repos, Store } from '../repositories/store.js';
 import type { WorkRow } from '../repositories/works.repository.js';
@@ -125,25 +126,24 @@ export class RegistrationService {
   async get(actor: Actor, id: string): Promise<WorkView> {
     const w = await this.readable(actor, id);
     const repo = this.store.repos;
-    const [files, events, owner, reviewer] = await Promise.all([
+    const [files, events, owner, reviewer, log] = await Promise.all([
       repo.works.files(id),
       repo.works.events(id),
       repo.users.byId(w.owner_id),
       w.reviewer_id ? repo.users.byId(w.reviewer_id) : Promise.resolve(undefined),
+      logPosition(repo, id),
     ]);
-    return workView(actor, w, { owner: owner?.display_name ?? '', reviewer: reviewer?.display_name ?? null }, files, events);
+    return workView(actor, w, { owner: owner?.display_name ?? '', reviewer: reviewer?.display_name ?? null }, files, events, log);
   }
 
   async listMine(actor: Actor, status: string | undefined, page: number, pageSize: number) {
     if (status && !(WORK_STATUSES as readonly string[]).includes(status)) throw new AppError('VALIDATION', 'status', { field: 'status', rule: 'enum' });
     const { items, total } = await this.store.repos.works.page({ statuses: status ? [status] : [], ownerId: actor.id, sort: 'updated_at', order: 'desc', limit: pageSize, offset: (page - 1) * pageSize });
-    const full = await Promise.all(items.map((i) => this.store.repos.works.byId(i.id)));
-    const files = await this.store.repos.works.filesOf(items.map((i) => i.id));
+    const ids = items.map((i) => i.id);
+    const [rows, files] = await Promise.all([this.store.repos.works.byIds(ids), this.store.repos.works.filesOf(ids)]);
+    const byId = new Map(rows.map((w) => [w.id, w]));
     return {
-      items: full.filter((w): w is WorkRow => !!w).map((w) => {
-        const row = items.find((i) => i.id === w.id)!;
-        return workView(actor, w, { owner: row.owner_name ?? '', reviewer: row.reviewer_name }, files.filter((f) => f.work_id === w.id));
-      }),
+      items: items.map((row) => workView(actor, byId.get(row.id)!, { owner: row.owner_name ?? '', reviewer: row.reviewer_name }, files.filter((f) => f.work_id === row.id))),
       total,
       page,
       pageSize,

@@ -36,7 +36,7 @@ export class ReviewService {
 
   async queue(actor: Actor, p: QueueParams) {
     this.requireReviewer(actor);
-    const statuses = p.status ? p.status.split(',') : [...VISIBLE];
+    const statuses = p.status ? p.status.split(',') : [];
     if (statuses.some((s) => !(VISIBLE as readonly string[]).includes(s))) throw new AppError('VALIDATION', 'status', { field: 'status', rule: 'enum' });
     if (p.category && !isCategory(p.category)) throw new AppError('VALIDATION', 'category', { field: 'category', rule: 'enum' });
     const sortKey = (p.sort ?? 'submittedAt') as keyof typeof SORTS;
@@ -45,6 +45,7 @@ export class ReviewService {
     if (order !== 'asc' && order !== 'desc') throw new AppError('VALIDATION', 'order', { field: 'order', rule: 'enum' });
     const query: QueueQuery = {
       statuses,
+      excludeDrafts: true,
       category: p.category,
       reviewerId: p.reviewer === 'me' ? actor.id : undefined,
       q: p.q?.trim().slice(0, 200) || undefined,

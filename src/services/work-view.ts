@@ -1,4 +1,5 @@
 import { allowedActions, type Actor, type WorkStatus } from '../domain/review.js';
+import type { LogPosition } from '../log/position.js';
 import type { WorkEventRow, WorkFileRow, WorkRow } from '../repositories/works.repository.js';
 
 export const workState = (w: WorkRow) => ({ status: w.status as WorkStatus, ownerId: w.owner_id, reviewerId: w.reviewer_id, everSubmitted: w.ever_submitted === 1 });
@@ -20,7 +21,7 @@ export interface Names {
   reviewer: string | null;
 }
 
-export function workView(actor: Actor, w: WorkRow, names: Names, files: WorkFileRow[], events?: (WorkEventRow & { actor_name: string | null })[]) {
+export function workView(actor: Actor, w: WorkRow, names: Names, files: WorkFileRow[], events?: (WorkEventRow & { actor_name: string | null })[], log?: LogPosition | null) {
   return {
     id: w.id,
     title: w.title,
@@ -43,6 +44,8 @@ export function workView(actor: Actor, w: WorkRow, names: Names, files: WorkFile
     updatedAt: w.updated_at,
     files: files.map(fileView),
     ...(events ? { events: events.map(eventView) } : {}),
+    // Position in the registry log and the checkpoint covering it (single-work views only).
+    ...(log !== undefined ? { log } : {}),
     allowedActions: allowedActions(actor, workState(w)),
   };
 }

@@ -14,6 +14,10 @@ export interface NumberingConfig {
   timeZone: string;
 }
 
+export interface ApprovalSequencer {
+  sequenceApproval(r: Repos, workId: string, eventId: string, now: string): Promise<number>;
+}
+
 export type TransitionAction = Exclude<WorkAction, 'edit' | 'delete'>;
 
 export const todayIn = (timeZone: string, d = new Date()): string => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
@@ -39,6 +43,8 @@ export class Workflow {
   constructor(
     private readonly store: Store,
     private readonly numbering: NumberingConfig,
+    /** The registry log's sequencer: an approval commits only together with its log entry. */
+    private readonly registry?: ApprovalSequencer,
   ) {}
 
   apply(actor: Actor, workId: string, action: TransitionAction, reasonRaw?: unknown): Promise<WorkRow> {
@@ -76,10 +82,16 @@ export class Workflow {
       }
     }
     await r.works.update(w.id, patch);
+    const eventId = newId();
     await r.works.insertEvent({
-      id: newId(), work_id: w.id, actor_id: actor.id, action, from_status: w.status, to_status: to, reason,
+      id: eventId, work_id: w.id, actor_id: actor.id, action, from_status: w.status, to_status: to, reason,
       data: JSON.stringify(patch.registration_number ? { registrationNumber: patch.registration_number } : {}), created_at: now,
     });
+    if (action === 'approve') await this.registry?.sequenceApproval(r, w.id, eventId, now);
+    // The copyright-protection check runs for every submission; the job commits with the submit.
+    if (action === 'submit') await r.jobs.enqueue('similarity.report', { workId: w.id });
+    // So does the AIGC check (labels, generator traces, text detector), shown beside it in the review.
+    if (action === 'submit') await r.jobs.enqueue('aigc.report', { workId: w.id });
     // The owner hears about reviewers' decisions; the assigned reviewer hears about the owner's moves.
     const recipient = actor.id === w.owner_id ? w.reviewer_id : w.owner_id;
     if (recipient && recipient !== actor.id) {

@@ -174,6 +174,10 @@ describe.each(ds)('HTTP API on %s', (dialect) => {
     expect((await r.get('/api/review/works?sort=bogus')).status).toBe(400);
     const notes = await c.get('/api/notifications');
     expect(notes.json.unreadCount).toBe(2);
+    const first = notes.json.items[0].id as string;
+    expect((await r.post(`/api/notifications/${first}/read`)).status).toBe(404);
+    expect((await c.post(`/api/notifications/${first}/read`)).status).toBe(204);
+    expect((await c.get('/api/notifications?unread=1')).json.unreadCount).toBe(1);
   });
 
   it('edits and resubmits after a change request', async () => {

@@ -27,6 +27,8 @@ const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
 const AdminUsersPage = lazy(() => import('./pages/AdminUsersPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const AigcCheckPage = lazy(() => import('./pages/AigcCheckPage'));
+const AigcLabelPage = lazy(() => import('./pages/AigcLabelPage'));
 
 function makeQueryClient(): QueryClient {
   const qc: QueryClient = new QueryClient({
@@ -78,6 +80,7 @@ function LocalizedShell() {
               <Route path="/login" element={<LoginPage />} />
               <Route path="/signup" element={<SignupPage />} />
               <Route path="/setup" element={<SetupPage />} />
+              <Route path="/aigc/check" element={<AigcCheckPage />} />
               <Route element={<RequireAuth />}>
                 <Route element={<AppLayout />}>
                   <Route index element={<HomeRedirect />} />
@@ -86,6 +89,7 @@ function LocalizedShell() {
                   <Route path="works/:id" element={<WorkDetailPage />} />
                   <Route path="works/:id/edit" element={<WorkFormPage />} />
                   <Route path="imports" element={<ImportPage />} />
+                  <Route path="aigc/label" element={<AigcLabelPage />} />
                   <Route path="notifications" element={<NotificationsPage />} />
                   <Route path="profile" element={<ProfilePage />} />
                   <Route path="change-password" element={<ChangePasswordPage />} />

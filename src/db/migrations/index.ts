@@ -1,7 +1,15 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_registry_log.js';
+import * as m0003 from './0003_fingerprints.js';
+import * as m0004 from './0004_queue_indexes.js';
+import * as m0005 from './0005_aigc_reports.js';
 
 /** Every migration, in order. Add new files at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_registry_log': m0002,
+  '0003_fingerprints': m0003,
+  '0004_queue_indexes': m0004,
+  '0005_aigc_reports': m0005,
 };

@@ -32,6 +32,7 @@ export default function AppLayout() {
   if (role === 'reviewer' || role === 'admin') {
     nav.push({ key: '/review', to: '/review', label: t('nav.review'), testId: 'nav-review' });
   }
+  nav.push({ key: '/aigc/label', to: '/aigc/label', label: t('nav.aigcLabel'), testId: 'nav-aigc-label' });
   if (role === 'admin') {
     nav.push({ key: '/admin/users', to: '/admin/users', label: t('nav.adminUsers'), testId: 'nav-admin-users' });
   }

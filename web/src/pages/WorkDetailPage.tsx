@@ -13,10 +13,12 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { FilePreview } from '../components/FilePreview';
 import { FullPageSpin } from '../components/FullPageSpin';
 import { ReasonModal } from '../components/ReasonModal';
+import { AigcReport } from '../components/AigcReport';
+import { SimilarityReport } from '../components/SimilarityReport';
 import { StatusTag } from '../components/StatusTag';
 import { errorText } from '../lib/errors';
 import { formatBytes, formatDate, formatDateTime } from '../lib/format';
-import { useCategoryLabel } from '../session';
+import { useCategoryLabel, useUser } from '../session';
 
 type Pending = Exclude<WorkAction, 'edit'>;
 
@@ -28,6 +30,7 @@ export default function WorkDetailPage() {
   const qc = useQueryClient();
   const { message, modal } = App.useApp();
   const categoryLabel = useCategoryLabel();
+  const user = useUser();
   const fromReview = location.pathname.startsWith('/review');
   const [reasonFor, setReasonFor] = useState<'reject' | 'request_changes' | null>(null);
   const { data: work, isLoading, error } = useQuery({ queryKey: ['work', id], queryFn: () => getWork(id) });
@@ -257,6 +260,9 @@ export default function WorkDetailPage() {
       {(work.status === 'submitted' || work.status === 'in_review') && (
         <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t(`work.hint.${work.status}`)} />
       )}
+
+      <SimilarityReport workId={work.id} canRerun={user?.role === 'reviewer' || user?.role === 'admin'} />
+      <AigcReport workId={work.id} canRerun={user?.role === 'reviewer' || user?.role === 'admin'} />
 
       <Card title={t('work.metadata')} style={{ marginBottom: 16 }}>
         <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2 }} items={basic} data-testid="work-metadata" />

@@ -1,0 +1,221 @@
+/**
+ * The `approval` leaf: what the registry asserts when a work is approved, built from the
+ * stored rows (works, the approving work_events row, work_files), and the field-by-field
+ * comparison the audit uses to say which stored value no longer matches its leaf.
+ * Row shapes are declared here, not imported, so this stays free of the database layer.
+ */
+import { commitment, saltHash, type CommittedValue } from './commitment.js';
+import { decodeLeaf, encodeLeaf, LEAF_MAGIC, type Leaf, type LeafLine } from './leaf.js';
+
+export interface ApprovalWork {
+  id: string;
+  created_at: string;
+  title: string;
+  category: string;
+  description: string;
+  authors: string;
+  authors_text: string;
+  owners: string;
+  completed_on: string;
+  publication: string;
+  ai_disclosure: string;
+  status: string;
+  owner_id: string;
+  reviewer_id: string | null;
+  submitted_at: string | null;
+  reviewed_at: string | null;
+  review_reason: string | null;
+  registration_number: string | null;
+  registered_at: string | null;
+}
+
+export interface ApprovalEvent {
+  id: string;
+  work_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor_id: string | null;
+  reason: string | null;
+  data: string;
+  created_at: string;
+}
+
+export interface ApprovalFile {
+  id: string;
+  work_id: string;
+  sha256: string;
+  size: number;
+  media_type: string;
+  kind: string;
+  filename: string;
+  position: number;
+}
+
+export interface ApprovalRecord {
+  work: ApprovalWork;
+  event: ApprovalEvent;
+  /** In position order. */
+  files: readonly ApprovalFile[];
+}
+
+/** One stored value that does not match the log: table, row id and column. */
+export interface Finding {
+  table: string;
+  row: string;
+  field: string;
+  problem: string;
+}
+
+type Table = 'works' | 'work_events' | 'work_files';
+interface FieldSpec {
+  table: Table;
+  column: string;
+  committed: boolean;
+}
+
+const clear = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => ({ table, column, committed: false }));
+const committed = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => ({ table, column, committed: true }));
+
+/** Header fields, in leaf order. Public facts in clear; personal data only as commitments. */
+export const APPROVAL_FIELDS: readonly FieldSpec[] = [
+  ...clear('work_events', 'id', 'created_at', 'from_status'),
+  ...clear('works', 'id', 'registration_number', 'registered_at', 'category', 'created_at', 'submitted_at', 'reviewed_at'),
+  ...committed('works', 'title', 'description', 'authors', 'authors_text', 'owners', 'completed_on', 'publication', 'ai_disclosure', 'owner_id', 'reviewer_id', 'review_reason'),
+  ...committed('work_events', 'actor_id', 'reason', 'data'),
+];
+
+/** Per-file fields, repeated for each file in position order. */
+export const APPROVAL_FILE_FIELDS: readonly FieldSpec[] = [...clear('work_files', 'id', 'position', 'sha256', 'size', 'media_type', 'kind'), ...committed('work_files', 'filename')];
+
+const keyOf = (f: FieldSpec): string => `${f.committed ? 'commit:' : ''}${f.table}.${f.column}`;
+
+function rowOf(record: ApprovalRecord, table: Table, file?: ApprovalFile): Record<string, unknown> {
+  if (table === 'works') return record.work as unknown as Record<string, unknown>;
+  if (table === 'work_events') return record.event as unknown as Record<string, unknown>;
+  return file as unknown as Record<string, unknown>;
+}
+
+function line(f: FieldSpec, row: Record<string, unknown>, salt: Uint8Array): LeafLine {
+  const value = row[f.column] as CommittedValue | undefined;
+  if (f.committed) return [keyOf(f), commitment(salt, `${f.table}.${f.column}`, value ?? null)];
+  if (value === null || value === undefined || value === '') throw new TypeError(`${f.table}.${f.column} is empty; an approved work always has it`);
+  return [keyOf(f), String(value)];
+}
+
+export function approvalLeaf(record: ApprovalRecord, salt: Uint8Array): Leaf {
+  const lines: LeafLine[] = APPROVAL_FIELDS.map((f) => line(f, rowOf(record, f.table), salt));
+  for (const file of record.files) for (const f of APPROVAL_FILE_FIELDS) lines.push(line(f, rowOf(record, 'work_files', file), salt));
+  return { kind: 'approval', saltHash: saltHash(salt), lines };
+}
+
+export const encodeApprovalLeaf = (record: ApprovalRecord, salt: Uint8Array): Uint8Array => encodeLeaf(approvalLeaf(record, salt));
+
+/**
+ * Whether `entry` is exactly the leaf these rows give: the audit's fast path. Renders
+ * without validating values, which is safe here: a value a valid leaf could not hold
+ * (a newline, say) adds or breaks a line, so the bytes cannot match a validated leaf.
+ */
+export function approvalLeafMatches(entry: Uint8Array, record: ApprovalRecord, salt: Uint8Array): boolean {
+  let text = `${LEAF_MAGIC}\nkind approval\nsalt-hash ${saltHash(salt)}\n`;
+  try {
+    for (const [k, v] of approvalLeaf(record, salt).lines) text += `${k} ${v}\n`;
+  } catch {
+    return false;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length === entry.length && bytes.equals(entry);
+}
+
+/** Values the approval implies without writing them into the leaf. */
+export function impliedFindings(r: ApprovalRecord): Finding[] {
+  const out: Finding[] = [];
+  const want = (table: Table, row: string, field: string, actual: unknown, expected: unknown) => {
+    if (actual !== expected) out.push({ table, row, field, problem: `is ${JSON.stringify(actual)}, the log records ${JSON.stringify(expected)}` });
+  };
+  want('works', r.work.id, 'status', r.work.status, 'approved');
+  want('work_events', r.event.id, 'action', r.event.action, 'approve');
+  want('work_events', r.event.id, 'to_status', r.event.to_status, 'approved');
+  want('work_events', r.event.id, 'work_id', r.event.work_id, r.work.id);
+  for (const f of r.files) want('work_files', f.id, 'work_id', f.work_id, r.work.id);
+  return out;
+}
+
+interface LeafFile {
+  id: string;
+  lines: LeafLine[];
+}
+
+function splitFiles(lines: readonly LeafLine[], headerCount: number): { header: readonly LeafLine[]; files: LeafFile[] } {
+  const files: LeafFile[] = [];
+  for (let i = headerCount; i < lines.length; i += APPROVAL_FILE_FIELDS.length) {
+    const group = lines.slice(i, i + APPROVAL_FILE_FIELDS.length);
+    files.push({ id: group[0]?.[1] ?? '', lines: group });
+  }
+  return { header: lines.slice(0, headerCount), files };
+}
+
+/**
+ * Compares an approval leaf with the rows it was built from. `salt` null means the personal
+ * data was erased: only the public fields can still be checked. `entryRow` names the
+ * log_entries row for findings about the leaf itself.
+ */
+export function checkApprovalLeaf(entry: Uint8Array, record: ApprovalRecord, salt: Uint8Array | null, entryRow: string): Finding[] {
+  const implied = impliedFindings(record);
+  let leaf: Leaf;
+  try {
+    leaf = decodeLeaf(entry);
+  } catch (e) {
+    return [...implied, { table: 'log_entries', row: entryRow, field: 'entry', problem: (e as Error).message }];
+  }
+  if (salt !== null) {
+    // Fast path: the stored leaf is exactly what the rows give today.
+    if (approvalLeafMatches(entry, record, salt)) return implied;
+    if (saltHash(salt) !== leaf.saltHash) return [...implied, { table: 'log_entries', row: entryRow, field: 'salt', problem: 'does not match the salt hash in the leaf' }];
+  }
+  const shapeOk =
+    leaf.kind === 'approval' &&
+    (leaf.lines.length - APPROVAL_FIELDS.length) % APPROVAL_FILE_FIELDS.length === 0 &&
+    APPROVAL_FIELDS.every((f, i) => leaf.lines[i]?.[0] === keyOf(f));
+  if (!shapeOk) return [...implied, { table: 'log_entries', row: entryRow, field: 'entry', problem: 'is not an approval leaf of this version' }];
+
+  const findings: Finding[] = [...implied];
+  const compare = (f: FieldSpec, stored: LeafLine | undefined, row: Record<string, unknown>, rowId: string) => {
+    if (f.committed && salt === null) return;
+    let expected: string;
+    try {
+      expected = line(f, row, salt ?? new Uint8Array(32))[1];
+    } catch {
+      expected = '';
+    }
+    if (stored?.[0] !== keyOf(f)) findings.push({ table: 'log_entries', row: entryRow, field: 'entry', problem: `expected ${keyOf(f)} in the leaf` });
+    else if (stored[1] !== expected) {
+      const shown = f.committed ? 'does not match its commitment in the log' : `is ${JSON.stringify(row[f.column])}, the log records ${JSON.stringify(stored[1])}`;
+      findings.push({ table: f.table, row: rowId, field: f.column, problem: shown });
+    }
+  };
+  const { header, files } = splitFiles(leaf.lines, APPROVAL_FIELDS.length);
+  APPROVAL_FIELDS.forEach((f, i) => compare(f, header[i], rowOf(record, f.table), f.table === 'works' ? record.work.id : record.event.id));
+
+  const rows = new Map(record.files.map((f) => [f.id, f]));
+  const leafIds = new Set(files.map((f) => f.id));
+  for (const lf of files) {
+    const row = rows.get(lf.id);
+    if (!row) {
+      findings.push({ table: 'work_files', row: lf.id, field: 'id', problem: 'row is missing; the log records this file' });
+      continue;
+    }
+    APPROVAL_FILE_FIELDS.forEach((f, i) => compare(f, lf.lines[i], rowOf(record, 'work_files', row), row.id));
+  }
+  for (const row of record.files) {
+    if (!leafIds.has(row.id)) findings.push({ table: 'work_files', row: row.id, field: 'work_id', problem: 'file is attached to the work but not recorded in the log' });
+  }
+  // Order is part of the record: the files present on both sides must keep their order.
+  const leafOrder = files.map((f) => f.id).filter((id) => rows.has(id));
+  const rowOrder = record.files.map((f) => f.id).filter((id) => leafIds.has(id));
+  leafOrder.forEach((id, i) => {
+    if (rowOrder[i] !== id) findings.push({ table: 'work_files', row: id, field: 'position', problem: 'file order differs from the log' });
+  });
+  if (findings.length === implied.length) findings.push({ table: 'log_entries', row: entryRow, field: 'entry', problem: 'differs from the leaf rebuilt from the rows' });
+  return findings;
+}

@@ -1,0 +1,168 @@
+import { detectFormat, type Format } from './detect-format.js';
+import { writeFlac, writeWav } from './formats/audio.js';
+import { writeBmff } from './formats/bmff.js';
+import { writeDocx } from './formats/docx.js';
+import { writeGif } from './formats/gif.js';
+import { writeMp3 } from './formats/id3.js';
+import { writeJpeg } from './formats/jpeg.js';
+import { writePdf } from './formats/pdf.js';
+import { writePng } from './formats/png.js';
+import { addTextMarker, DEFAULT_TEXT_MARKER, writeFrontMatter } from './formats/text.js';
+import { writeWebp } from './formats/webp.js';
+import { explicitImageLabel, morseCueWav, type Corner } from './explicit.js';
+import { checkLabelInput, serializeGbLabel, type GbLabelInput } from './gb45438.js';
+import { inspect } from './inspect.js';
+import type { InspectReport, Problem } from './types.js';
+import { mergeXmp } from './xmp.js';
+
+/** Where we put the implicit label, per format (docs/aigc.md has the reasons). */
+export const CARRIERS: Partial<Record<Format, string>> = {
+  png: 'XMP packet (iTXt "XML:com.adobe.xmp"), property TC260:AIGC',
+  jpeg: 'XMP packet (APP1), property TC260:AIGC',
+  webp: 'XMP chunk, property TC260:AIGC',
+  gif: 'XMP application extension, property TC260:AIGC',
+  wav: 'XMP packet (_PMX chunk), property TC260:AIGC',
+  mp3: 'ID3v2 TXXX frame "AIGC"',
+  flac: 'Vorbis comment AIGC=',
+  bmff: 'moov/udta/meta keys + ilst, key "AIGC" (mdta)',
+  pdf: 'document information dictionary /AIGC (incremental update)',
+  docx: 'custom document property "AIGC" (docProps/custom.xml)',
+  markdown: 'YAML front matter key AIGC',
+};
+
+export class LabelError extends Error {
+  constructor(
+    readonly code: 'invalid_label' | 'unsupported_format' | 'cannot_write' | 'verify_failed',
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+    this.name = 'LabelError';
+  }
+}
+
+export interface LabelOptions {
+  filename?: string;
+  /** Also write the IPTC digital source type (trainedAlgorithmicMedia) in XMP carriers; default: when Label is "1". */
+  iptc?: boolean;
+  /** Add an explicit marker to text files (start or end); default none. */
+  textMarker?: { text?: string; position?: 'start' | 'end' };
+  /** Visible label on images (text ≥ 5 % of the shortest side, at a corner); the image is re-encoded. */
+  imageText?: { text?: string; corner?: Corner };
+  /** The "short long short short" cue at the start of 16-bit PCM WAV audio. */
+  audioCue?: boolean;
+}
+
+export interface LabelResult {
+  bytes: Buffer;
+  format: string;
+  carrier: string;
+  value: string;
+  /** What explicit label was added, if any. */
+  explicit?: string;
+  warnings: Problem[];
+  /** Our own reader's view of the written file (it must find exactly the label we wrote). */
+  check: InspectReport;
+}
+
+const UNSUPPORTED: Partial<Record<Format, string>> = {
+  text: 'plain text has no metadata: add an explicit marker (textMarker), or save it as Markdown to carry front matter',
+  tiff: 'writing TIFF is not supported (rewriting IFD offsets safely is out of scope)',
+  ogg: 'writing Ogg is not supported (it needs re-paging); FLAC, MP3 and WAV are',
+  zip: 'a plain ZIP has no metadata carrier',
+  unknown: 'the file format was not recognised',
+};
+
+/**
+ * Writes the GB 45438-2025 implicit label into a file, in the carrier that file type uses,
+ * replacing any earlier label so the file carries exactly one; then reads the result back
+ * with our reader and refuses to return a file on which it does not find that label.
+ */
+export async function writeLabel(input: Uint8Array, label: GbLabelInput, opts: LabelOptions = {}): Promise<LabelResult> {
+  const problems = checkLabelInput(label as Record<string, unknown>);
+  if (problems.some((p) => p.severity === 'error')) throw new LabelError('invalid_label', problems.map((p) => p.message).join('; '), problems);
+  let bytes = input;
+  let format = detectFormat(bytes, opts.filename);
+  const value = serializeGbLabel(label);
+  let explicit: string | undefined;
+  try {
+    if (opts.imageText) {
+      if (!['png', 'jpeg', 'webp', 'gif'].includes(format)) throw new LabelError('unsupported_format', `a visible label can be drawn on PNG, JPEG, WebP and GIF images, not ${format}`);
+      const r = await explicitImageLabel(bytes, opts.imageText);
+      bytes = r.bytes;
+      format = detectFormat(bytes, opts.filename);
+      explicit = `visible text at the ${opts.imageText.corner ?? 'bottom-right'} corner, ${r.textHeight} px high (shortest side ${r.shortestSide} px)`;
+    }
+    if (opts.audioCue) {
+      if (format !== 'wav') throw new LabelError('unsupported_format', 'the audio cue is written into 16-bit PCM WAV files only');
+      bytes = morseCueWav(bytes);
+      explicit = 'audio cue "short long short short" (Morse AI) at the start';
+    }
+  } catch (e) {
+    if (e instanceof LabelError) throw e;
+    throw new LabelError('cannot_write', (e as Error).message);
+  }
+  const before = await inspect(bytes, opts.filename ? { filename: opts.filename } : {});
+  const warnings: Problem[] = [];
+  if (before.labels.some((t) => t.kind === 'c2pa')) warnings.push({ code: 'c2pa_invalidated', severity: 'warning', message: 'the file carries a C2PA manifest; adding metadata breaks its hard binding, so the manifest will no longer validate' });
+  if (before.labels.some((t) => t.kind === 'gb45438')) warnings.push({ code: 'label_replaced', severity: 'info', message: 'an earlier GB 45438 label was replaced' });
+  const iptc = (opts.iptc ?? label.Label === '1') ? 'trainedAlgorithmicMedia' : undefined;
+  const merge = (old: string | undefined) => mergeXmp(old, value, iptc);
+  let out: Buffer;
+  try {
+    switch (format) {
+      case 'png':
+        out = writePng(bytes, merge);
+        break;
+      case 'jpeg':
+        out = writeJpeg(bytes, merge);
+        break;
+      case 'webp':
+        out = writeWebp(bytes, merge);
+        break;
+      case 'gif':
+        out = writeGif(bytes, merge);
+        break;
+      case 'wav':
+        out = writeWav(bytes, merge);
+        break;
+      case 'mp3':
+        out = writeMp3(bytes, value);
+        break;
+      case 'flac':
+        out = writeFlac(bytes, value);
+        break;
+      case 'bmff':
+        out = writeBmff(bytes, value);
+        break;
+      case 'pdf':
+        out = writePdf(bytes, value);
+        break;
+      case 'docx':
+        out = writeDocx(bytes, value);
+        break;
+      case 'markdown': {
+        let text = Buffer.from(bytes).toString('utf8');
+        if (opts.textMarker) text = addTextMarker(text, opts.textMarker.text ?? DEFAULT_TEXT_MARKER, opts.textMarker.position ?? 'start');
+        out = Buffer.from(writeFrontMatter(text, value), 'utf8');
+        break;
+      }
+      default:
+        throw new LabelError('unsupported_format', UNSUPPORTED[format] ?? `writing ${format} is not supported`);
+    }
+  } catch (e) {
+    if (e instanceof LabelError) throw e;
+    throw new LabelError('cannot_write', (e as Error).message);
+  }
+  const check = await inspect(out, opts.filename ? { filename: opts.filename } : {});
+  const found = check.labels.filter((t) => t.kind === 'gb45438');
+  if (found.length !== 1 || !found[0]!.valid || JSON.stringify(found[0]!.fields) !== value) {
+    throw new LabelError('verify_failed', `after writing, our reader found ${found.length} label(s)${found[0] ? ` (${found[0].location}, valid: ${found[0].valid})` : ''} instead of the one written`, check.problems);
+  }
+  return { bytes: out, format: check.format, carrier: CARRIERS[format]!, value, ...(explicit ? { explicit } : {}), warnings, check };
+}
+
+/** Explicit label for text (GB 45438: "人工智能"/"AI" with "生成"/"合成", at the start or the end). */
+export function labelText(text: string, position: 'start' | 'end' = 'start', marker = DEFAULT_TEXT_MARKER): string {
+  return addTextMarker(text, marker, position);
+}

@@ -1,0 +1,344 @@
+import {
+  consistencyProof,
+  consistencyProofNodeIds,
+  cosignatureVerifier,
+  decodeTimestampedSignature,
+  formatNote,
+  leafHash,
+  openCheckpoint,
+  parseNote,
+  parseSignatureLines,
+  TILE_WIDTH,
+  verifyConsistency,
+  type Checkpoint,
+} from '../ledger/index.js';
+import { AppError } from '../domain/errors.js';
+import type { Actor } from '../domain/review.js';
+import { approvalLeafMatches, checkApprovalLeaf, impliedFindings, type ApprovalRecord, type Finding } from '../log/approval-leaf.js';
+import { decodeLeaf, leafValue } from '../log/leaf.js';
+import { nodeSourceFor } from '../log/tile-reader.js';
+import { splitHashes } from '../log/tree-growth.js';
+import { TreeRecompute } from '../log/tree-recompute.js';
+import type { LogCheckpointRow, LogEntryRow } from '../repositories/log.repository.js';
+import type { Store } from '../repositories/store.js';
+import type { LogIdentity } from './log.service.js';
+
+export type AuditProblem = Finding;
+
+export interface AuditReport {
+  ok: boolean;
+  entries: number;
+  treeSize: number;
+  checkpoints: number;
+  cosignatures: number;
+  timestamps: number;
+  /** The first MAX_LISTED problems; `problemCount` has them all. */
+  problems: AuditProblem[];
+  problemCount: number;
+  durationMs: number;
+}
+
+const MAX_LISTED = 10_000;
+
+/** Findings, counted in full but listed only up to a cap (a mass edit can touch every row). */
+class Problems {
+  readonly items: AuditProblem[] = [];
+  count = 0;
+  push(...found: AuditProblem[]): void {
+    for (const p of found) {
+      this.count++;
+      if (this.items.length < MAX_LISTED) this.items.push(p);
+    }
+  }
+}
+
+/** Checks a stored RFC 3161 token for a checkpoint note; returns which field fails and why, or null. */
+export type TimestampCheck = (token: Uint8Array, note: string, genTime: string) => { field: string; problem: string } | null;
+
+const CHUNK = TILE_WIDTH * 16;
+
+const toRecord = (work: ApprovalRecord['work'], event: ApprovalRecord['event'], files: readonly (Omit<ApprovalRecord['files'][number], 'size'> & { size: number | string })[]): ApprovalRecord => ({
+  work,
+  event,
+  files: files.map((f) => ({ ...f, size: Number(f.size) })),
+});
+const ZERO = new Uint8Array(32);
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+const same = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean => a !== undefined && b !== undefined && Buffer.compare(a, b) === 0;
+
+/**
+ * The registry audit (`cws audit`): recomputes every leaf from the stored rows and the tree
+ * from the leaves, and checks every checkpoint signature, cosignature, timestamp and the
+ * consistency of each checkpoint with the next. The signed checkpoints are the ground truth:
+ * where a leaf and its tile disagree, whichever leads to the signed roots is the original.
+ */
+export class LogAuditService {
+  constructor(
+    private readonly store: Store,
+    private readonly identity: LogIdentity,
+    private readonly checkTimestamp?: TimestampCheck,
+  ) {}
+
+  /** The audit on behalf of someone: administrators only (it reads every registration). */
+  runAs(actor: Actor): Promise<AuditReport> {
+    if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'administrators only');
+    return this.run();
+  }
+
+  async run(): Promise<AuditReport> {
+    const started = Date.now();
+    const repo = this.store.repos.log;
+    const problems = new Problems();
+    const blame = (table: string, row: string | number, field: string, problem: string) => problems.push({ table, row: String(row), field, problem });
+
+    const state = await repo.state();
+    const treeSize = state ? Number(state.size) : 0;
+    const stored = await repo.checkpoints();
+    const checkpoints = this.openCheckpoints(stored, blame);
+    const sizes = [...new Set([...checkpoints.map((c) => c.size), treeSize])].sort((a, b) => a - b);
+    const fromEntries = new TreeRecompute(sizes);
+    const fromTiles = new TreeRecompute(sizes);
+
+    // Leaves whose entry and level-0 tile disagree: settled once the roots are known.
+    const disputed: { index: number; row: LogEntryRow | undefined }[] = [];
+    let entries = 0;
+    const shortTiles = new Set<number>();
+    for (let start = 0; start < treeSize; start += CHUNK) {
+      const end = Math.min(treeSize, start + CHUNK);
+      const rows = await repo.entryRows(start, end);
+      entries += rows.length;
+      const tiles = new Map((await repo.tilesOfLevel(0, start / TILE_WIDTH, Math.ceil(end / TILE_WIDTH))).map((t) => [Number(t.idx), t]));
+      for (const tile of tiles.values()) {
+        if (tile.width * 32 !== tile.hashes.length) blame('log_tiles', `0/${tile.idx}`, 'width', `is ${tile.width}, the tile holds ${tile.hashes.length / 32} hashes`);
+      }
+      const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
+      const e: Uint8Array[] = [];
+      const t: Uint8Array[] = [];
+      const checkRows: LogEntryRow[] = [];
+      for (let i = start; i < end; i++) {
+        const row = byIndex.get(i);
+        const eh = row ? leafHash(row.entry) : undefined;
+        const tileIndex = Math.floor(i / TILE_WIDTH);
+        const tile = tiles.get(tileIndex);
+        const at = (i % TILE_WIDTH) * 32;
+        const th = tile && tile.hashes.length >= at + 32 ? tile.hashes.subarray(at, at + 32) : undefined;
+        if (!row) blame('log_entries', i, 'idx', 'row is missing; the tree has a leaf at this index');
+        if (!th && !shortTiles.has(tileIndex)) {
+          shortTiles.add(tileIndex);
+          blame('log_tiles', `0/${tileIndex}`, 'hashes', 'tile is missing or too short');
+        }
+        // Where one side is missing, the other stands in so the rest of the tree can be checked.
+        e.push(eh ?? th ?? ZERO);
+        t.push(th ?? eh ?? ZERO);
+        if (row && th && !same(eh, th)) disputed.push({ index: i, row });
+        else if (row) checkRows.push(row);
+      }
+      fromEntries.push(e);
+      fromTiles.push(t);
+      await this.checkRows(checkRows, problems);
+    }
+    // Sequenced but not yet integrated: no tiles to compare, but the rows must still match.
+    for (let next = treeSize; ; ) {
+      const page = await repo.entryRowsFrom(next, CHUNK);
+      if (page.length === 0) break;
+      for (const row of page) {
+        if (Number(row.idx) !== next) blame('log_entries', next, 'idx', `rows ${next}..${Number(row.idx) - 1} are missing; entries must be gap-free`);
+        next = Number(row.idx) + 1;
+      }
+      entries += page.length;
+      fromEntries.push(page.map((r) => leafHash(r.entry)));
+      await this.checkRows(page, problems);
+    }
+
+    // Which side leads to the signed checkpoints?
+    const leadsToCheckpoints = (tree: TreeRecompute) => checkpoints.every((c) => same(tree.roots.get(c.size), c.rootHash));
+    const entriesTrue = leadsToCheckpoints(fromEntries);
+    const tilesTrue = leadsToCheckpoints(fromTiles);
+    const tilesBlamed = new Set<number>();
+    const authentic: LogEntryRow[] = [];
+    for (const d of disputed) {
+      if (entriesTrue && !tilesTrue) {
+        const tile = Math.floor(d.index / TILE_WIDTH);
+        if (!tilesBlamed.has(tile)) blame('log_tiles', `0/${tile}`, 'hashes', `hash ${d.index % TILE_WIDTH} is not the hash of entry ${d.index}`);
+        tilesBlamed.add(tile);
+        if (d.row) authentic.push(d.row);
+      } else if (tilesTrue && !entriesTrue) {
+        blame('log_entries', d.index, 'entry', 'does not hash to the leaf in the signed tree');
+      } else {
+        blame('log_entries', d.index, 'entry', 'does not hash to its level-0 tile');
+      }
+    }
+    await this.checkRows(authentic, problems);
+    const truth = tilesTrue && !entriesTrue ? fromTiles : fromEntries;
+    for (const c of checkpoints) {
+      if (!same(fromEntries.roots.get(c.size), c.rootHash) && !same(fromTiles.roots.get(c.size), c.rootHash)) {
+        blame('log_entries', `0..${c.size - 1}`, 'entry', `entries and tiles do not lead to the root of signed checkpoint ${c.size}`);
+      }
+    }
+    if (state && !same(truth.roots.get(treeSize), state.root)) blame('log_state', 1, 'root', `is not the root of the first ${treeSize} entries`);
+    // The key in the data folder is the anchor: a swapped key in the database would let
+    // someone re-sign a rewritten log.
+    if (state && state.vkey !== this.identity.ownVkey) blame('log_state', 1, 'vkey', 'is not the public key of the signing key in the data folder');
+    if (state && state.origin !== this.identity.origin) blame('log_state', 1, 'origin', `is not ${this.identity.origin}, the origin this log was opened with`);
+    const latest = checkpoints.at(-1);
+    if (latest && latest.size > treeSize) blame('log_state', 1, 'size', `is below the published checkpoint ${latest.size}`);
+    await this.checkUpperTiles(truth, treeSize, blame);
+    await this.checkConsistency(checkpoints, blame);
+    await this.checkUnlogged(blame);
+    const cosignatures = await this.checkCosignatures(stored, blame);
+    const timestamps = await this.checkTimestamps(stored, blame);
+
+    return { ok: problems.count === 0, entries, treeSize, checkpoints: stored.length, cosignatures, timestamps, problems: problems.items, problemCount: problems.count, durationMs: Date.now() - started };
+  }
+
+  private openCheckpoints(stored: LogCheckpointRow[], blame: (t: string, r: string | number, f: string, p: string) => void): Checkpoint[] {
+    const out: Checkpoint[] = [];
+    for (const row of stored) {
+      try {
+        const { checkpoint } = openCheckpoint(row.note, this.identity.origin, this.identity.verifiers);
+        if (checkpoint.size !== Number(row.size)) blame('log_checkpoints', row.size, 'size', `the signed note says ${checkpoint.size}`);
+        else if (!same(checkpoint.rootHash, row.root)) blame('log_checkpoints', row.size, 'root', `the signed note says ${b64(checkpoint.rootHash)}`);
+        out.push(checkpoint);
+      } catch (e) {
+        blame('log_checkpoints', row.size, 'note', `signature or format does not verify: ${(e as Error).message}`);
+      }
+    }
+    return out.sort((a, b) => a.size - b.size);
+  }
+
+  private async checkRows(rows: LogEntryRow[], problems: Problems): Promise<void> {
+    // Fast path: rebuild each approval leaf from the rows its own columns point to; equal
+    // bytes settle every field at once. Anything else gets the field-by-field diagnosis.
+    if (rows.length === 0) return;
+    const fast = rows.filter((r) => r.kind === 'approval' && r.work_id !== null && r.salt !== null);
+    const first = Number(rows[0]!.idx);
+    const last = Number(rows.at(-1)!.idx);
+    // Rows come as one contiguous run from the chunk loop (or a few disputed ones).
+    const sources =
+      last - first + 1 === rows.length
+        ? await this.store.repos.log.sourceRowsInRange(rows)
+        : await this.store.repos.log.sourceRows(fast.map((r) => ({ workId: r.work_id!, eventId: r.event_id })));
+    const fastSet = new Set(fast);
+    const slow: LogEntryRow[] = rows.filter((r) => !fastSet.has(r));
+    for (const row of fast) {
+      const src = sources.get(row.event_id);
+      const record = src?.work && src.event ? toRecord(src.work, src.event, src.files) : undefined;
+      if (record && row.created_at === record.event.created_at && approvalLeafMatches(row.entry, record, row.salt!)) problems.push(...impliedFindings(record));
+      else slow.push(row);
+    }
+    if (slow.length > 0) await this.diagnose(slow, problems);
+  }
+
+  /** Field-by-field comparison for entries whose leaf does not match their rows outright. */
+  private async diagnose(rows: LogEntryRow[], problems: Problems): Promise<void> {
+    const approvals: { row: LogEntryRow; workId: string; eventId: string }[] = [];
+    for (const row of rows) {
+      let leaf;
+      try {
+        leaf = decodeLeaf(row.entry);
+      } catch (e) {
+        problems.push({ table: 'log_entries', row: String(row.idx), field: 'entry', problem: (e as Error).message });
+        continue;
+      }
+      const workId = leafValue(leaf, 'works.id');
+      const eventId = leafValue(leaf, 'work_events.id');
+      if (row.kind !== leaf.kind) problems.push({ table: 'log_entries', row: String(row.idx), field: 'kind', problem: `is ${row.kind}, the leaf says ${leaf.kind}` });
+      if ((workId ?? null) !== row.work_id) problems.push({ table: 'log_entries', row: String(row.idx), field: 'work_id', problem: `is ${row.work_id}, the leaf says ${workId}` });
+      if (eventId !== undefined && eventId !== row.event_id) problems.push({ table: 'log_entries', row: String(row.idx), field: 'event_id', problem: `is ${row.event_id}, the leaf says ${eventId}` });
+      const time = leafValue(leaf, 'work_events.created_at');
+      if (time !== undefined && time !== row.created_at) problems.push({ table: 'log_entries', row: String(row.idx), field: 'created_at', problem: `is ${row.created_at}, the leaf says ${time}` });
+      if (leaf.kind !== 'approval' || !workId || !eventId) {
+        problems.push({ table: 'log_entries', row: String(row.idx), field: 'entry', problem: `kind ${leaf.kind} cannot be checked by this version` });
+        continue;
+      }
+      approvals.push({ row, workId, eventId });
+    }
+    const sources = await this.store.repos.log.sourceRows(approvals.map((a) => ({ workId: a.workId, eventId: a.eventId })));
+    for (const a of approvals) {
+      const src = sources.get(a.eventId)!;
+      if (!src.work) {
+        problems.push({ table: 'works', row: a.workId, field: 'id', problem: `row is missing; log entry ${a.row.idx} records its approval` });
+        continue;
+      }
+      if (!src.event) {
+        problems.push({ table: 'work_events', row: a.eventId, field: 'id', problem: `row is missing; log entry ${a.row.idx} records it` });
+        continue;
+      }
+      problems.push(...checkApprovalLeaf(a.row.entry, toRecord(src.work, src.event, src.files), a.row.salt, String(a.row.idx)));
+    }
+  }
+
+  private async checkUpperTiles(truth: TreeRecompute, treeSize: number, blame: (t: string, r: string | number, f: string, p: string) => void): Promise<void> {
+    for (let level = 1; Math.floor(treeSize / TILE_WIDTH ** level) > 0; level++) {
+      const count = Math.ceil(Math.floor(treeSize / TILE_WIDTH ** level) / TILE_WIDTH);
+      const tiles = new Map((await this.store.repos.log.tilesOfLevel(level, 0, count)).map((t) => [Number(t.idx), t]));
+      for (let index = 0; index < count; index++) {
+        const want = truth.upperTile(level, index);
+        const tile = tiles.get(index);
+        if (!tile || tile.hashes.length < want.length * 32) {
+          blame('log_tiles', `${level}/${index}`, 'hashes', 'tile is missing or too short');
+          continue;
+        }
+        if (tile.width * 32 !== tile.hashes.length) blame('log_tiles', `${level}/${index}`, 'width', `is ${tile.width}, the tile holds ${tile.hashes.length / 32} hashes`);
+        const have = splitHashes(tile.hashes);
+        const bad = want.findIndex((h, i) => !same(h, have[i]));
+        if (bad >= 0) blame('log_tiles', `${level}/${index}`, 'hashes', `hash ${bad} is not the root of the tile below`);
+      }
+    }
+  }
+
+  /** Each checkpoint must be provably consistent with the next, with proofs from the stored tiles. */
+  private async checkConsistency(checkpoints: Checkpoint[], blame: (t: string, r: string | number, f: string, p: string) => void): Promise<void> {
+    for (let i = 1; i < checkpoints.length; i++) {
+      const a = checkpoints[i - 1]!;
+      const b = checkpoints[i]!;
+      if (a.size === 0) continue;
+      try {
+        const source = await nodeSourceFor(this.store.repos.log, consistencyProofNodeIds(a.size, b.size));
+        verifyConsistency(a.size, b.size, consistencyProof(a.size, b.size, source), a.rootHash, b.rootHash);
+      } catch (e) {
+        blame('log_checkpoints', b.size, 'root', `no consistency proof from checkpoint ${a.size}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private async checkUnlogged(blame: (t: string, r: string | number, f: string, p: string) => void): Promise<void> {
+    const { works, events } = await this.store.repos.log.unloggedApprovals();
+    for (const w of works) blame('works', w.id, 'status', 'approved (or numbered) but not in the registry log');
+    for (const e of events) blame('work_events', e.id, 'action', 'an approval the registry log does not record');
+  }
+
+  private async checkCosignatures(checkpoints: LogCheckpointRow[], blame: (t: string, r: string | number, f: string, p: string) => void): Promise<number> {
+    const rows = await this.store.repos.log.cosignatures();
+    const notes = new Map(checkpoints.map((c) => [Number(c.size), c.note]));
+    for (const row of rows) {
+      const id = `${row.checkpoint_size}/${row.witness_key}`;
+      const note = notes.get(Number(row.checkpoint_size));
+      if (!note) {
+        blame('log_cosignatures', id, 'checkpoint_size', 'no such checkpoint');
+        continue;
+      }
+      try {
+        const [sig] = parseSignatureLines(row.line);
+        const opened = openCheckpoint(formatNote(parseNote(note).text, [sig!]), this.identity.origin, [cosignatureVerifier(row.witness_key)]);
+        if (opened.note.verified.length !== 1) throw new Error('not verified');
+        if (decodeTimestampedSignature(sig!.signature).timestamp !== Number(row.timestamp)) blame('log_cosignatures', id, 'timestamp', 'differs from the time in the cosignature');
+      } catch (e) {
+        blame('log_cosignatures', id, 'line', `cosignature does not verify: ${(e as Error).message}`);
+      }
+    }
+    return rows.length;
+  }
+
+  private async checkTimestamps(checkpoints: LogCheckpointRow[], blame: (t: string, r: string | number, f: string, p: string) => void): Promise<number> {
+    const rows = await this.store.repos.log.timestamps();
+    const notes = new Map(checkpoints.map((c) => [Number(c.size), c.note]));
+    for (const row of rows) {
+      const id = `${row.checkpoint_size}/${row.tsa_url}`;
+      const note = notes.get(Number(row.checkpoint_size));
+      const why = !note ? { field: 'checkpoint_size', problem: 'no such checkpoint' } : (this.checkTimestamp?.(row.token, note, row.gen_time) ?? null);
+      if (why) blame('log_timestamps', id, why.field, why.problem);
+    }
+    return rows.length;
+  }
+}

@@ -1,0 +1,442 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { AppError } from '../domain/errors.js';
+import type { FileKind } from '../domain/files.js';
+import { nowIso } from '../domain/ids.js';
+import type { Actor } from '../domain/review.js';
+import { alignFingerprints, audioIndexKeys, chromaprintRaw, compressFingerprint, ITEM_SECONDS } from '../fingerprint/chromaprint.js';
+import { centerCrop, CROP_FACTOR, DIHEDRAL_NAMES, lumaFromPixels, pdqDihedralFromLuma, pdqFromLuma, PDQ_MIN_QUALITY, type DihedralName } from '../fingerprint/pdq.js';
+import { RegistryIndex, type Candidate, type IndexEntry, type PrintKind } from '../fingerprint/registry-index.js';
+import { bandKeys, chunkSignatures, comparePassages, kgramHashes, normalizeText, textPrint } from '../fingerprint/text.js';
+import { compareVideos, distinctFrames, VIDEO_MATCH_SHARE, type VideoFrame } from '../fingerprint/video.js';
+import type { BlobStore } from '../repositories/blob.store.js';
+import type { BlobHolder, FingerprintRow } from '../repositories/fingerprints.repository.js';
+import { FingerprintFailure, type MediaDecoder } from '../repositories/media.decoder.js';
+import type { Store } from '../repositories/store.js';
+import { canSee } from './workflow.js';
+
+/** Bumped when the fingerprint algorithms change: older rows are recomputed on next use. */
+export const FINGERPRINT_VERSION = 1;
+
+/** What `cws fingerprint FILE --json` prints: only the parts that apply to the file. */
+export interface FilePrint {
+  sha256: string;
+  kind: PrintKind | 'none';
+  pdq?: { hash: string; quality: number; dihedral: Record<DihedralName, string>; /** PDQ of the centre 95 % (indexed too, for cropped copies). */ crop: string };
+  chromaprint?: { fingerprint: string; raw: number[]; duration: number };
+  video?: { duration: number; sampled: number; frames: VideoFrame[] };
+  text?: { chars: number; normalizedChars: number; truncated: boolean; chunks: number };
+  /** "could not fingerprint: …" when decoding failed; sha256 is still given. */
+  error?: string;
+}
+
+export interface ComputedPrint {
+  print: FilePrint;
+  text: string | null;
+  entry: IndexEntry | null;
+}
+
+const kindOf = (k: FileKind | string): PrintKind | 'none' => (k === 'image' ? 'image' : k === 'audio' ? 'audio' : k === 'video' ? 'video' : k === 'text' || k === 'pdf' || k === 'document' ? 'text' : 'none');
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const h = createHash('sha256');
+    createReadStream(file).on('data', (c) => h.update(c)).on('end', () => res(h.digest('hex'))).on('error', rej);
+  });
+}
+
+const u32ToB64 = (a: Uint32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64ToU32 = (s: string): Uint32Array => {
+  const b = Buffer.from(s, 'base64');
+  return new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+/** Decodes a file (through the media decoder) and computes its fingerprint with the pure libraries. */
+export class Fingerprinter {
+  constructor(readonly decoder: MediaDecoder) {}
+
+  async compute(file: string, fileKind: FileKind | string, sha256?: string): Promise<ComputedPrint> {
+    const sha = sha256 ?? (await sha256File(file));
+    const kind = kindOf(fileKind);
+    const print: FilePrint = { sha256: sha, kind };
+    try {
+      if (kind === 'image') {
+        const img = await this.decoder.image(file);
+        const luma = lumaFromPixels(img.pixels, img.width, img.height, img.channels);
+        const d = pdqDihedralFromLuma(luma, img.width, img.height);
+        const c = centerCrop(luma, img.width, img.height, CROP_FACTOR);
+        const crop = pdqFromLuma(c.luma, c.width, c.height).hash;
+        print.pdq = { hash: d.hashes.original, quality: d.quality, dihedral: d.hashes, crop };
+        return { print, text: null, entry: d.quality >= PDQ_MIN_QUALITY ? { sha256: sha, kind, pdq: d.hashes.original, pdqExtra: [crop] } : null };
+      }
+      if (kind === 'audio') {
+        const { pcm, duration } = await this.decoder.audioPcm(file);
+        const raw = chromaprintRaw(pcm);
+        if (raw.length === 0) throw new FingerprintFailure('empty', 'audio shorter than the ~3 s a fingerprint needs');
+        print.chromaprint = { fingerprint: compressFingerprint(raw), raw: [...raw], duration: Math.floor(duration) };
+        return { print, text: null, entry: { sha256: sha, kind, audioKeys: audioIndexKeys(raw) } };
+      }
+      if (kind === 'video') {
+        const frames: VideoFrame[] = [];
+        const side = 128;
+        const { duration } = await this.decoder.videoFrames(file, (rgb, i) => {
+          const r = pdqFromLuma(lumaFromPixels(rgb, side, side, 3), side, side);
+          frames.push({ t: i, hash: r.hash, quality: r.quality });
+        }, side);
+        const distinct = distinctFrames(frames);
+        print.video = { duration, sampled: frames.length, frames: distinct };
+        return { print, text: null, entry: distinct.length ? { sha256: sha, kind, frames: distinct.map((f) => f.hash) } : null };
+      }
+      if (kind === 'text') {
+        const { text, truncated } = await this.decoder.text(file, fileKind === 'pdf' ? 'pdf' : fileKind === 'document' ? 'document' : 'text');
+        const norm = normalizeText(text);
+        if (norm.text.length === 0) throw new FingerprintFailure('empty', 'no text found (a scanned PDF needs OCR first)');
+        const sigs = chunkSignatures(kgramHashes(norm.text));
+        const keys = new Uint32Array(sigs.length * 16);
+        sigs.forEach((s, i) => keys.set(bandKeys(s), i * 16));
+        print.text = { chars: text.length, normalizedChars: norm.text.length, truncated, chunks: sigs.length };
+        return { print, text, entry: keys.length ? { sha256: sha, kind, bandKeys: keys } : null };
+      }
+      return { print, text: null, entry: null };
+    } catch (e) {
+      if (!(e instanceof FingerprintFailure)) throw e;
+      print.error = `could not fingerprint: ${e.message}`;
+      return { print, text: null, entry: null };
+    }
+  }
+}
+
+export interface MatchTarget {
+  workId: string;
+  title: string;
+  status: string;
+  ownerId: string;
+  ownerName: string;
+  registrationNumber: string | null;
+  fileId: string;
+  filename: string;
+  sha256: string;
+}
+
+export interface SimilarityMatch {
+  /** The submitted file (absent for `cws match`). */
+  fileId?: string;
+  filename: string;
+  type: 'exact' | 'image' | 'video' | 'audio' | 'text';
+  /** 0..1, higher is closer. */
+  score: number;
+  detail: Record<string, unknown>;
+  target: MatchTarget;
+  /** registered_by_other is what a reviewer must look at first. */
+  relation: 'registered_by_other' | 'pending_by_other' | 'own_registered' | 'own_pending';
+}
+
+export interface SimilarityReport {
+  version: number;
+  workId: string | null;
+  createdAt: string;
+  files: { fileId?: string; filename: string; sha256: string; kind: string; status: 'ok' | 'failed' | 'skipped'; error?: string; summary: Record<string, unknown> }[];
+  matches: SimilarityMatch[];
+  flagged: boolean;
+  summary: { exact: number; near: number; registeredByOthers: number; ownEarlierVersions: number };
+  index: { files: number; memoryBytes: number };
+}
+
+export interface SimilarityOptions {
+  enqueue: (workId: string) => Promise<unknown>;
+  /** Minimum text coverage of either side, or a passage of at least this many normalised characters. */
+  minTextCoverage?: number;
+  minPassageChars?: number;
+}
+
+const REVIEWERS = new Set(['reviewer', 'admin']);
+const SNIPPET = 400;
+
+/**
+ * The copyright-protection check: fingerprints every file of a submission, searches the
+ * in-memory indexes of everything registered (kept current from the database), compares
+ * candidates in detail and stores a report the reviewer sees beside the work.
+ */
+export class SimilarityService {
+  private readonly index = new RegistryIndex();
+  private loadedUntil = '';
+  private recent = new Set<string>();
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
+    private readonly fingerprinter: Fingerprinter,
+    private readonly opts: SimilarityOptions,
+  ) {}
+
+  /** Brings the in-memory index up to date with fingerprints stored by any process. */
+  refresh(): Promise<void> {
+    if (!this.loading) this.loading = this.load().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  indexStats() {
+    return { files: this.index.size, memory: this.index.memory() };
+  }
+
+  private async load(): Promise<void> {
+    // Rows can commit slightly out of timestamp order across processes: re-read a short overlap and skip what we have.
+    const overlapMs = 30_000;
+    const since = this.loadedUntil ? new Date(Date.parse(this.loadedUntil) - overlapMs).toISOString() : '';
+    let newest = this.loadedUntil;
+    let added = 0;
+    for await (const rows of this.store.repos.fingerprints.since(since)) {
+      for (const r of rows) {
+        if (r.created_at > newest) newest = r.created_at;
+        if (this.recent.has(r.sha256)) continue;
+        const entry = entryFromRow(r);
+        if (entry) {
+          this.index.add(entry);
+          added++;
+        }
+        this.recent.add(r.sha256);
+      }
+    }
+    if (added > 1000) this.index.compact();
+    const cutoff = new Date(Date.parse(newest || nowIso()) - overlapMs).toISOString();
+    // Keep only the shas that the next overlap window can return again.
+    if (this.recent.size > 10_000) {
+      const keep = new Set<string>();
+      for await (const rows of this.store.repos.fingerprints.since(cutoff)) for (const r of rows) keep.add(r.sha256);
+      this.recent = keep;
+    }
+    this.loadedUntil = newest;
+  }
+
+  /** The stored fingerprint of a blob, computed now if missing or from an older algorithm version. */
+  async ensure(sha256: string, fileKind: string): Promise<FingerprintRow> {
+    const have = await this.store.repos.fingerprints.bySha(sha256);
+    if (have && have.version === FINGERPRINT_VERSION && !(have.status === 'failed' && /not available|could not start/.test(have.error ?? ''))) return have;
+    const computed = await this.fingerprinter.compute(this.blobs.pathOf(sha256), fileKind, sha256);
+    const row = rowFromPrint(computed);
+    await this.store.repos.fingerprints.upsert(row);
+    return row;
+  }
+
+  async requestReport(actor: Actor, workId: string): Promise<{ queued: true }> {
+    if (!REVIEWERS.has(actor.role)) throw new AppError('FORBIDDEN', 'only reviewers can rerun the similarity check');
+    const w = await this.store.repos.works.byId(workId);
+    if (!w || !canSee(actor, w)) throw new AppError('NOT_FOUND', 'work not found');
+    await this.store.repos.fingerprints.saveReport({ work_id: workId, status: 'pending', report: (await this.store.repos.fingerprints.report(workId))?.report ?? '{}', flagged: 0, created_at: nowIso(), updated_at: nowIso() });
+    await this.opts.enqueue(workId);
+    return { queued: true };
+  }
+
+  /**
+   * The report for reviewers; the owner sees only whether the check ran and links to their
+   * own earlier registrations (other people's pending works stay private).
+   */
+  async getReport(actor: Actor, workId: string) {
+    const w = await this.store.repos.works.byId(workId);
+    if (!w || !canSee(actor, w)) throw new AppError('NOT_FOUND', 'work not found');
+    const row = await this.store.repos.fingerprints.report(workId);
+    if (!row) return { status: w.ever_submitted ? 'queued' : 'not_submitted', report: null };
+    // Resubmitted since the last run: the new check is queued; the previous report is still shown.
+    const status = row.status === 'done' && w.submitted_at && w.submitted_at > row.updated_at ? 'queued' : row.status;
+    const report = JSON.parse(row.report) as SimilarityReport | Record<string, never>;
+    if (REVIEWERS.has(actor.role)) return { status, updatedAt: row.updated_at, report: 'matches' in report ? report : null };
+    if (!('matches' in report)) return { status, updatedAt: row.updated_at, report: null };
+    const own = report.matches.filter((m) => m.relation === 'own_registered' || m.relation === 'own_pending');
+    return { status, updatedAt: row.updated_at, report: { ...report, matches: own, files: report.files, summary: { ...report.summary, registeredByOthers: undefined } } };
+  }
+
+  /** The job: fingerprint every file of the work, search, compare, store the report. */
+  async runReport(workId: string, heartbeat: () => Promise<void> = async () => undefined): Promise<SimilarityReport> {
+    const w = await this.store.repos.works.byId(workId);
+    if (!w) throw new AppError('NOT_FOUND', 'work not found');
+    const files = await this.store.repos.works.files(workId);
+    const prints: { fileId: string; filename: string; kind: string; row: FingerprintRow }[] = [];
+    // A long video or PDF takes longer than the job lease: keep the lease alive meanwhile.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 15_000);
+    try {
+      for (const f of files) {
+        prints.push({ fileId: f.id, filename: f.filename, kind: f.kind, row: await this.ensure(f.sha256, f.kind) });
+        await heartbeat();
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    const report = await this.search(prints.map((p) => ({ ...p, sha256: p.row.sha256 })), { workId, ownerId: w.owner_id });
+    const now = nowIso();
+    await this.store.repos.fingerprints.saveReport({ work_id: workId, status: 'done', report: JSON.stringify(report), flagged: report.flagged ? 1 : 0, created_at: now, updated_at: now });
+    return report;
+  }
+
+  /** `cws match FILE`: fingerprints a local file and searches the registry, storing nothing. */
+  async matchFile(file: string, fileKind: FileKind): Promise<{ print: FilePrint; report: SimilarityReport }> {
+    const computed = await this.fingerprinter.compute(file, fileKind);
+    const row = rowFromPrint(computed);
+    const report = await this.search([{ filename: file, kind: fileKind, sha256: row.sha256, row }], { workId: null, ownerId: null });
+    return { print: computed.print, report };
+  }
+
+  private async search(
+    prints: { fileId?: string; filename: string; kind: string; sha256: string; row: FingerprintRow }[],
+    who: { workId: string | null; ownerId: string | null },
+  ): Promise<SimilarityReport> {
+    await this.refresh();
+    const repo = this.store.repos.fingerprints;
+    const matches: SimilarityMatch[] = [];
+    const relation = (h: BlobHolder): SimilarityMatch['relation'] => {
+      const own = who.ownerId !== null && h.owner_id === who.ownerId;
+      const registered = h.status === 'approved';
+      return own ? (registered ? 'own_registered' : 'own_pending') : registered ? 'registered_by_other' : 'pending_by_other';
+    };
+    const target = (h: BlobHolder): MatchTarget => ({ workId: h.work_id, title: h.title, status: h.status, ownerId: h.owner_id, ownerName: h.owner_name ?? '', registrationNumber: h.registration_number, fileId: h.file_id, filename: h.filename, sha256: h.sha256 });
+
+    // 1. Exact duplicates.
+    const exactHolders = await repo.holders([...new Set(prints.map((p) => p.sha256))], who.workId);
+    for (const p of prints) {
+      for (const h of exactHolders.filter((x) => x.sha256 === p.sha256)) {
+        matches.push({ ...(p.fileId ? { fileId: p.fileId } : {}), filename: p.filename, type: 'exact', score: 1, detail: { sha256: p.sha256 }, target: target(h), relation: relation(h) });
+      }
+    }
+
+    // 2. Near matches per file, by kind.
+    for (const p of prints) {
+      if (p.row.status !== 'ok') continue;
+      const data = JSON.parse(p.row.data) as StoredData;
+      let candidates: Candidate[] = [];
+      if (p.row.kind === 'image' && data.dihedral && (p.row.quality ?? 0) >= PDQ_MIN_QUALITY) candidates = this.index.searchImage(DIHEDRAL_NAMES.map((d) => data.dihedral![d]));
+      else if (p.row.kind === 'video' && data.frames) candidates = this.index.searchVideo(data.frames.map((f) => f.hash), Math.max(1, Math.ceil(data.frames.length * 0.2)));
+      else if (p.row.kind === 'audio' && data.raw) candidates = this.index.searchAudio(audioIndexKeys(b64ToU32(data.raw)));
+      else if (p.row.kind === 'text' && data.bandKeys) candidates = this.index.searchText(b64ToU32(data.bandKeys));
+      candidates = candidates.filter((c) => c.sha256 !== p.sha256).slice(0, 50);
+      if (candidates.length === 0) continue;
+      const holders = await repo.holders(candidates.map((c) => c.sha256), who.workId);
+      if (holders.length === 0) continue;
+      const held = [...new Set(holders.map((h) => h.sha256))];
+      const others = p.row.kind === 'image' ? [] : await repo.byShas(held);
+      for (const c of candidates) {
+        const hs = holders.filter((h) => h.sha256 === c.sha256);
+        if (hs.length === 0) continue;
+        const detail = p.row.kind === 'image' ? imageDetail(c) : this.compareDetail(p.row, data, others.find((o) => o.sha256 === c.sha256));
+        if (!detail) continue;
+        for (const h of hs) matches.push({ ...(p.fileId ? { fileId: p.fileId } : {}), filename: p.filename, type: p.row.kind as SimilarityMatch['type'], score: detail.score, detail: detail.detail, target: target(h), relation: relation(h) });
+      }
+    }
+    const order = { registered_by_other: 0, pending_by_other: 1, own_registered: 2, own_pending: 3 } as const;
+    matches.sort((a, b) => order[a.relation] - order[b.relation] || (a.type === 'exact' ? -1 : 0) - (b.type === 'exact' ? -1 : 0) || b.score - a.score);
+    const registeredByOthers = matches.filter((m) => m.relation === 'registered_by_other').length;
+    const mem = this.index.memory();
+    return {
+      version: FINGERPRINT_VERSION,
+      workId: who.workId,
+      createdAt: nowIso(),
+      files: prints.map((p) => ({ ...(p.fileId ? { fileId: p.fileId } : {}), filename: p.filename, sha256: p.sha256, kind: p.row.kind, status: p.row.status === 'ok' ? 'ok' : p.row.kind === 'none' ? 'skipped' : 'failed', ...(p.row.error ? { error: p.row.error } : {}), summary: summaryOf(p.row) })),
+      matches,
+      flagged: registeredByOthers > 0,
+      summary: { exact: matches.filter((m) => m.type === 'exact').length, near: matches.filter((m) => m.type !== 'exact').length, registeredByOthers, ownEarlierVersions: matches.filter((m) => m.relation === 'own_registered').length },
+      index: { files: this.index.size, memoryBytes: mem.total },
+    };
+  }
+
+  private compareDetail(mine: FingerprintRow, data: StoredData, other: FingerprintRow | undefined): { score: number; detail: Record<string, unknown> } | null {
+    if (!other || other.status !== 'ok') return null;
+    const od = JSON.parse(other.data) as StoredData;
+    if (mine.kind === 'audio' && data.raw && od.raw) {
+      const a = alignFingerprints(b64ToU32(data.raw), b64ToU32(od.raw));
+      if (!a) return null;
+      const matched = a.segments.reduce((s, g) => s + (g.endA - g.startA), 0);
+      const shorter = Math.min(b64ToU32(data.raw).length, b64ToU32(od.raw).length) * ITEM_SECONDS;
+      if (matched < Math.min(10, shorter * 0.5)) return null;
+      return { score: Math.max(0, 1 - 2 * a.bitErrorRate), detail: { offsetSeconds: round(a.offsetSeconds, 2), bitErrorRate: round(a.bitErrorRate, 3), matchedSeconds: round(matched, 1), segments: a.segments.slice(0, 20).map((s) => ({ startA: round(s.startA, 1), endA: round(s.endA, 1), startB: round(s.startB, 1), endB: round(s.endB, 1), bitErrorRate: round(s.bitErrorRate, 3) })) } };
+    }
+    if (mine.kind === 'video' && data.frames && od.frames) {
+      const v = compareVideos(data.frames, od.frames);
+      const score = Math.max(v.matchA, v.matchB);
+      if (score < VIDEO_MATCH_SHARE) return null;
+      return { score, detail: { matchA: round(v.matchA, 3), matchB: round(v.matchB, 3), pairs: v.pairs.slice(0, 20) } };
+    }
+    if (mine.kind === 'text' && mine.content !== null && other.content !== null) {
+      const pa = textPrint(mine.content);
+      const pb = textPrint(other.content);
+      const cmp = comparePassages(pa, pb);
+      const longest = cmp.passages.reduce((m, x) => Math.max(m, x.length), 0);
+      const score = Math.max(cmp.coverageA, cmp.coverageB);
+      if (score < (this.opts.minTextCoverage ?? 0.05) && longest < (this.opts.minPassageChars ?? 60)) return null;
+      return {
+        score,
+        detail: {
+          coverageA: round(cmp.coverageA, 3),
+          coverageB: round(cmp.coverageB, 3),
+          passages: cmp.passages.slice(0, 50).map((x) => ({ a: { ...x.a, text: mine.content!.slice(x.a.start, Math.min(x.a.end, x.a.start + SNIPPET)) }, b: { ...x.b, text: other.content!.slice(x.b.start, Math.min(x.b.end, x.b.start + SNIPPET)) }, length: x.length })),
+        },
+      };
+    }
+    return null;
+  }
+}
+
+interface StoredData {
+  dihedral?: Record<DihedralName, string>;
+  crop?: string;
+  raw?: string;
+  fingerprint?: string;
+  duration?: number;
+  frames?: VideoFrame[];
+  sampled?: number;
+  bandKeys?: string;
+  chars?: number;
+  truncated?: boolean;
+}
+
+const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
+
+function imageDetail(c: Candidate): { score: number; detail: Record<string, unknown> } {
+  return { score: round(Math.max(0, 1 - c.score / 128), 3), detail: { distance: c.score, transform: DIHEDRAL_NAMES[c.variant ?? 0] } };
+}
+
+function summaryOf(r: FingerprintRow): Record<string, unknown> {
+  const d = JSON.parse(r.data) as StoredData;
+  if (r.kind === 'image') return { pdq: r.pdq, quality: r.quality };
+  if (r.kind === 'audio') return { duration: d.duration, fingerprint: d.fingerprint ? `${d.fingerprint.slice(0, 24)}…` : undefined };
+  if (r.kind === 'video') return { duration: d.duration, sampledFrames: d.sampled, distinctFrames: d.frames?.length };
+  if (r.kind === 'text') return { chars: d.chars, truncated: d.truncated };
+  return {};
+}
+
+function rowFromPrint(c: ComputedPrint): FingerprintRow {
+  const p = c.print;
+  const data: StoredData = {};
+  if (p.pdq) Object.assign(data, { dihedral: p.pdq.dihedral, crop: p.pdq.crop });
+  if (p.chromaprint) Object.assign(data, { raw: u32ToB64(Uint32Array.from(p.chromaprint.raw)), fingerprint: p.chromaprint.fingerprint, duration: p.chromaprint.duration });
+  if (p.video) Object.assign(data, { frames: p.video.frames, duration: p.video.duration, sampled: p.video.sampled });
+  if (p.text) Object.assign(data, { chars: p.text.chars, truncated: p.text.truncated, bandKeys: c.entry?.bandKeys ? u32ToB64(c.entry.bandKeys) : undefined });
+  return {
+    sha256: p.sha256,
+    kind: p.kind,
+    status: p.error ? 'failed' : 'ok',
+    error: p.error ?? null,
+    pdq: p.pdq?.hash ?? null,
+    quality: p.pdq?.quality ?? null,
+    data: JSON.stringify(data),
+    content: c.text,
+    version: FINGERPRINT_VERSION,
+    created_at: nowIso(),
+  };
+}
+
+function entryFromRow(r: Omit<FingerprintRow, 'content'>): IndexEntry | null {
+  if (r.status !== 'ok' || r.version !== FINGERPRINT_VERSION) return null;
+  const d = JSON.parse(r.data) as StoredData;
+  switch (r.kind) {
+    case 'image':
+      return r.pdq && (r.quality ?? 0) >= PDQ_MIN_QUALITY ? { sha256: r.sha256, kind: 'image', pdq: r.pdq, ...(d.crop ? { pdqExtra: [d.crop] } : {}) } : null;
+    case 'audio':
+      return d.raw ? { sha256: r.sha256, kind: 'audio', audioKeys: audioIndexKeys(b64ToU32(d.raw)) } : null;
+    case 'video':
+      return d.frames?.length ? { sha256: r.sha256, kind: 'video', frames: d.frames.map((f) => f.hash) } : null;
+    case 'text':
+      return d.bandKeys ? { sha256: r.sha256, kind: 'text', bandKeys: b64ToU32(d.bandKeys) } : null;
+    default:
+      return null;
+  }
+}
+
