@@ -28,6 +28,11 @@ export async function startCommand(): Promise<void> {
     if (stopping) return;
     stopping = true;
     p.log.info({ sig }, 'shutting down');
+    // A stuck client must not keep the process alive: give in-flight requests 10 s.
+    setTimeout(() => {
+      p.log.warn('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     await app.close();
     await p.close();
     process.exit(0);

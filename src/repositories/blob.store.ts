@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,6 +36,8 @@ async function fsyncPath(p: string): Promise<void> {
 export class BlobStore {
   readonly root: string;
   readonly tmp: string;
+  /** Shard folders known to exist (created once, never removed while running). */
+  private readonly dirs = new Set<string>();
 
   constructor(dataDir: string) {
     this.root = path.join(dataDir, 'blobs');
@@ -76,38 +78,42 @@ export class BlobStore {
         cb(null, chunk);
       },
     });
-    const out = createWriteStream(tmpPath, { flags: 'wx' });
+    // One handle for write and fsync: reopening the file just to sync it costs two more
+    // trips through libuv's thread pool per upload.
+    const fh = await open(tmpPath, 'wx');
     try {
-      await pipeline(source, meter, out);
+      await pipeline(source, meter, async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) await fh.write(chunk);
+      });
       // @fastify/multipart marks a part cut by its own size limit instead of erroring.
       if ((source as Readable & { truncated?: boolean }).truncated) {
         throw new AppError('FILE_TOO_LARGE', `${filename || 'file'} is larger than ${maxBytes} bytes`, { filename, maxBytes });
       }
-      await fsyncPath(tmpPath);
+      await fh.sync();
+      await fh.close();
     } catch (e) {
+      await fh.close().catch(() => undefined);
       await rm(tmpPath, { force: true });
       throw e;
     }
     return { tmpPath, sha256: hash.digest('hex'), size, head: Buffer.concat(headParts) };
   }
 
-  /** Moves a staged file into the store (durably); a blob already present is kept as is. */
-  async commit(staged: StagedBlob): Promise<boolean> {
+  /**
+   * Moves a staged file into the store, durably. Renaming over an existing blob is safe (same
+   * content, same name) and gives it a fresh mtime, which keeps the orphan sweep away from a
+   * blob about to be referenced again.
+   */
+  async commit(staged: StagedBlob): Promise<void> {
     const dest = this.pathOf(staged.sha256);
-    const exists = await stat(dest).then(() => true, () => false);
-    if (exists) {
-      // Fresh mtime keeps the orphan sweep away from a blob that is about to be referenced again.
-      const t = new Date();
-      await utimes(dest, t, t);
-      await rm(staged.tmpPath, { force: true });
-      return false;
-    }
     const dir = path.dirname(dest);
-    await mkdir(dir, { recursive: true });
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
     await rename(staged.tmpPath, dest);
     // The rename is only durable once the directory entry is.
     await fsyncPath(dir);
-    return true;
   }
 
   async discard(staged: StagedBlob): Promise<void> {

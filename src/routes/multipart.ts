@@ -20,21 +20,52 @@ export async function readMultipart<F>(
   if (!req.isMultipart()) throw new AppError('MULTIPART', 'expected multipart/form-data', { reason: 'expected multipart/form-data' });
   const fields: Record<string, string> = {};
   const files: F[] = [];
+  // After the first failure the rest of the body is still read and dropped: a request left
+  // half-read keeps its connection (and a graceful shutdown) waiting forever.
+  let failure: unknown;
   try {
     for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        files.push(await onFile(part.fieldname, part.filename, part.file));
-      } else {
-        if (typeof part.value !== 'string') throw new AppError('MULTIPART', `field ${part.fieldname} is not text`, { reason: `field ${part.fieldname} is not text` });
-        if (part.valueTruncated) throw new AppError('MULTIPART', `field ${part.fieldname} is too long`, { reason: `field ${part.fieldname} is too long` });
-        fields[part.fieldname] = part.value;
+      if (failure !== undefined) {
+        if (part.type === 'file') part.file.resume();
+        continue;
+      }
+      try {
+        if (part.type === 'file' && part.fieldname === 'metadata') {
+          // Clients that append the metadata as a Blob send it as a file part: read it as text.
+          fields.metadata = await readText(part.file, MAX_FIELD_BYTES);
+        } else if (part.type === 'file') {
+          files.push(await onFile(part.fieldname, part.filename, part.file));
+        } else {
+          if (part.valueTruncated) throw new AppError('MULTIPART', `field ${part.fieldname} is too long`, { reason: `field ${part.fieldname} is too long` });
+          // A field sent as application/json arrives already parsed; keep one text form.
+          fields[part.fieldname] = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+        }
+      } catch (e) {
+        if (part.type === 'file') part.file.resume();
+        failure = e;
       }
     }
   } catch (e) {
+    failure ??= e; // the body itself is malformed or over a limit
+  }
+  if (failure !== undefined) {
     await cleanup(files);
-    throw e;
+    throw failure;
   }
   return { fields, files };
+}
+
+const MAX_FIELD_BYTES = 256 * 1024;
+
+async function readText(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of stream as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > max) throw new AppError('MULTIPART', 'metadata is too long', { reason: `metadata is longer than ${max} bytes` });
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function jsonField(fields: Record<string, string>, name: string): unknown {

@@ -33,6 +33,8 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
   const app = Fastify({
     loggerInstance: (opts.logger === false ? undefined : p.log) as FastifyBaseLogger | undefined,
     bodyLimit: 1024 * 1024,
+    // On shutdown, idle keep-alive connections are closed instead of waited for.
+    forceCloseConnections: 'idle',
     trustProxy: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });

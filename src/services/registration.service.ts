@@ -180,7 +180,7 @@ export class RegistrationService {
 
   /** Durable blobs before the rows that point to them: a committed row never lacks its file. */
   private async commitBlobs(files: StagedFile[]): Promise<void> {
-    for (const f of files) await this.blobs.commit(f.staged);
+    await Promise.all(files.map((f) => this.blobs.commit(f.staged)));
   }
 
   private async insertFiles(r: Repos, workId: string, files: StagedFile[], from: number, now: string): Promise<void> {

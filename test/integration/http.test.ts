@@ -195,6 +195,28 @@ describe.each(ds)('HTTP API on %s', (dialect) => {
     expect(done.json.events.map((e: { action: string }) => e.action)).toEqual(['create', 'submit', 'request_changes', 'edit', 'submit', 'approve']);
   });
 
+  it('over a real socket: accepts metadata sent as application/json, and a refused upload does not hold the server open', async () => {
+    const a = await account(t.p, 'creator');
+    const srv = await buildServer(t.p, { logger: false });
+    await srv.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(srv.server.address() as { port: number }).port}`;
+    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': 'x' }, body: JSON.stringify({ username: a.username, password: a.password }) });
+    const headers = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken };
+    const ok = new FormData();
+    ok.append('metadata', new Blob([JSON.stringify(validMetadata())], { type: 'application/json' }));
+    ok.append('files', new Blob([new Uint8Array(samplePng(3))], { type: 'image/png' }), 'a.png');
+    expect((await fetch(`${url}/api/works`, { method: 'POST', headers, body: ok })).status).toBe(201);
+    const bad = new FormData();
+    bad.append('metadata', JSON.stringify(validMetadata()));
+    bad.append('files', new Blob([new Uint8Array([0x4d, 0x5a])]), 'x.exe');
+    bad.append('files', new Blob([new Uint8Array(150_000)], { type: 'image/png' }), 'big.png');
+    const r = await fetch(`${url}/api/works`, { method: 'POST', headers, body: bad });
+    expect(r.status).toBe(415);
+    const t0 = Date.now();
+    await srv.close();
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
   it('documents every route in OpenAPI 3.1', async () => {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, unknown> };
