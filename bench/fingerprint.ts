@@ -36,7 +36,7 @@ interface Figure {
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const VECTORS = path.resolve(HERE, '..', '..', 'shared', 'vectors', 'pdq');
+const VECTORS = path.join(process.env.CWS_VECTORS_DIR ? path.resolve(process.env.CWS_VECTORS_DIR) : path.resolve(HERE, '..', '..', 'shared', 'vectors'), 'pdq');
 const MATE = '/usr/share/backgrounds/mate';
 
 function rng(seed: number) {

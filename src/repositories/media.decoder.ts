@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
@@ -74,12 +74,21 @@ export function ffmpegPath(): string | null {
   try {
     const req = createRequire(import.meta.url);
     const p = (req('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-    if (p && existsSync(p)) return p;
+    if (p && executable(p)) return p;
   } catch {
     /* not installed for this platform */
   }
-  for (const p of ['/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) if (existsSync(p)) return p;
+  for (const p of ['/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) if (executable(p)) return p;
   return null;
+}
+
+function executable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
