@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
 
@@ -12,8 +13,16 @@ export interface Database_ {
   close(): Promise<void>;
 }
 
-// int8 (COUNT, bigint sizes) arrives as text by default; our values stay below 2^53.
-pg.types.setTypeParser(20, (v: string) => Number(v));
+// The PostgreSQL driver costs ~16 MB resident; an embedded (SQLite) install never loads it.
+let pgModule: typeof PgModule | undefined;
+function loadPg(): typeof PgModule {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof PgModule;
+    // int8 (COUNT, bigint sizes) arrives as text by default; our values stay below 2^53.
+    pgModule.types.setTypeParser(20, (v: string) => Number(v));
+  }
+  return pgModule;
+}
 
 export interface ConnectOptions {
   /** postgres://… selects PostgreSQL; otherwise the SQLite file path is used. */
@@ -26,7 +35,7 @@ export interface ConnectOptions {
 
 export function connect(opts: ConnectOptions): Database_ {
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
-    const pool = new pg.Pool({
+    const pool = new (loadPg().Pool)({
       connectionString: opts.databaseUrl,
       max: opts.poolSize ?? 10,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),

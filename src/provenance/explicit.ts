@@ -1,4 +1,8 @@
-import sharp from 'sharp';
+import type SharpType from 'sharp';
+
+// sharp (libvips) adds ~28 MB to the resident size; load it with the first image, not at start.
+let sharpModule: Promise<typeof SharpType> | undefined;
+const loadSharp = (): Promise<typeof SharpType> => (sharpModule ??= import('sharp').then((m) => m.default));
 import { ascii, le32, u16le, u32le } from './bytes.js';
 import { riffChunks } from './formats/webp.js';
 
@@ -23,6 +27,7 @@ const escapePango = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** Renders `text` white on transparent, trimmed to its ink, at a size whose ink is at least `minHeight` px. */
 async function renderText(text: string, minHeight: number, maxWidth: number): Promise<{ png: Buffer; width: number; height: number }> {
+  const sharp = await loadSharp();
   let size = Math.max(8, Math.ceil(minHeight * 1.2));
   for (let attempt = 0; attempt < 5; attempt++) {
     const { data } = await sharp({ text: { text: `<span foreground="#ffffff" font_weight="bold">${escapePango(text)}</span>`, font: `sans ${size}`, dpi: 72, rgba: true, width: maxWidth, wrap: 'word-char' } })
@@ -36,6 +41,7 @@ async function renderText(text: string, minHeight: number, maxWidth: number): Pr
 }
 
 export async function explicitImageLabel(bytes: Uint8Array, opts: { text?: string; corner?: Corner } = {}): Promise<ImageLabelResult> {
+  const sharp = await loadSharp();
   const img = sharp(bytes, { animated: false });
   const meta = await img.metadata();
   if (!meta.width || !meta.height || !meta.format) throw new Error('not an image sharp can read');

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
+import type SharpType from 'sharp';
+
+// sharp (libvips) adds ~28 MB to the resident size; load it with the first image, not at start.
+let sharpModule: Promise<typeof SharpType> | undefined;
+const loadSharp = (): Promise<typeof SharpType> => (sharpModule ??= import('sharp').then((m) => m.default));
 import yauzl from 'yauzl';
 
 /** Why a file could not be fingerprinted; the message is shown to reviewers as "could not fingerprint: …". */
@@ -108,6 +112,7 @@ export class MediaDecoder {
   constructor(readonly limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {}
 
   async image(file: string): Promise<DecodedImage> {
+    const sharp = await loadSharp();
     try {
       // No separate metadata read: libvips checks the pixel limit from the header, and JPEG shrink-on-load
       // decodes at 1/2, 1/4 or 1/8 size when the target allows it.
