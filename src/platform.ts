@@ -11,6 +11,8 @@ import { Store } from './repositories/store.js';
 import { AigcService } from './services/aigc.service.js';
 import { AuthService } from './services/auth.service.js';
 import { BlobGcService } from './services/blob-gc.service.js';
+import { EvidenceService } from './services/evidence.service.js';
+import { JudicialService } from './services/judicial.service.js';
 import { ImportService } from './services/import.service.js';
 import type { CosigningService } from './services/cosigning.service.js';
 import type { LogAuditService } from './services/log-audit.service.js';
@@ -50,6 +52,10 @@ export interface Platform {
   similarity: SimilarityService;
   /** AIGC labels, traces and text detection (docs/aigc.md). */
   aigc: AigcService;
+  /** Evidence packages and public verification (docs/evidence-package.md). */
+  evidence: EvidenceService;
+  /** Judicial API keys and their audited lookups. */
+  judicial: JudicialService;
   close(): Promise<void>;
 }
 
@@ -91,8 +97,10 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
     ...registryJobHandlers(registry),
   }, log);
   late.jobs = jobs;
+  const evidence = new EvidenceService(store, registryLog, { publicUrl: config.publicUrl });
+  const judicial = new JudicialService(store, evidence);
   return {
-    config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc, ...registry, similarity, aigc,
+    config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc, ...registry, similarity, aigc, evidence, judicial,
     async close() {
       await jobs.stop();
       await registryLog.integrator.stop();

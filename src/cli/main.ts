@@ -8,6 +8,7 @@ import { demoCommand } from './demo.js';
 import { fingerprintCommand, matchCommand } from './fingerprint.js';
 import { importCommand } from './import.js';
 import { startCommand } from './start.js';
+import { evidenceCommand, verifyCommand } from './verify.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -52,6 +53,21 @@ program
   .description('search the registry for files identical or similar to FILE (exit 0: matches, 1: none, 2: could not fingerprint)')
   .option('--json', 'print JSON', false)
   .action(matchCommand);
+
+program
+  .command('verify <package>')
+  .description('check an evidence package offline (no network, no database); exit 0 valid, 1 with a reason code: BAD_SIGNATURE, PROOF_MISMATCH, CONTENT_HASH_MISMATCH, UNKNOWN_KEY, MALFORMED')
+  .option('--content <files...>', 'work files to match against the registered SHA-256 hashes')
+  .option('--key <vkeys...>', "trusted log verifier keys (a vkey or a file holding one); the package's key must be one of them")
+  .option('--tsa-ca <pem>', 'trusted RFC 3161 TSA certificates (PEM); timestamps must chain to one of them')
+  .option('--json', 'print JSON', false)
+  .action(verifyCommand);
+
+program
+  .command('evidence <number>')
+  .description('export the evidence package of a registration (docs/evidence-package.md)')
+  .requiredOption('-o, --output <file>', 'where to write the package')
+  .action(evidenceCommand);
 
 registerAigc(program);
 

@@ -272,4 +272,29 @@ export interface DB {
   fingerprints: FingerprintsTable;
   similarity_reports: SimilarityReportsTable;
   aigc_reports: AigcReportsTable;
+  api_keys: ApiKeysTable;
+  api_key_uses: ApiKeyUsesTable;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  scopes: string;
+  secret_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface ApiKeyUsesTable {
+  id: string;
+  key_id: string;
+  work_id: string | null;
+  scope: string;
+  query: string;
+  ip: string;
+  created_at: string;
 }

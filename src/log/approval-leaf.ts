@@ -4,7 +4,7 @@
  * comparison the audit uses to say which stored value no longer matches its leaf.
  * Row shapes are declared here, not imported, so this stays free of the database layer.
  */
-import { commitment, saltHash, type CommittedValue } from './commitment.js';
+import { commitment, recordCommitment, saltHash, type CommittedValue } from './commitment.js';
 import { decodeLeaf, encodeLeaf, LEAF_MAGIC, type Leaf, type LeafLine } from './leaf.js';
 
 export interface ApprovalWork {
@@ -72,10 +72,21 @@ interface FieldSpec {
   table: Table;
   column: string;
   committed: boolean;
+  /** `table.column`, the name committed to. */
+  name: string;
+  /** The leaf key followed by a space: how its line starts. */
+  prefix: string;
 }
 
-const clear = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => ({ table, column, committed: false }));
-const committed = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => ({ table, column, committed: true }));
+const spec = (table: Table, column: string, isCommitted: boolean): FieldSpec => ({
+  table,
+  column,
+  committed: isCommitted,
+  name: `${table}.${column}`,
+  prefix: `${isCommitted ? 'commit:' : ''}${table}.${column} `,
+});
+const clear = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => spec(table, column, false));
+const committed = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => spec(table, column, true));
 
 /** Header fields, in leaf order. Public facts in clear; personal data only as commitments. */
 export const APPROVAL_FIELDS: readonly FieldSpec[] = [
@@ -88,7 +99,7 @@ export const APPROVAL_FIELDS: readonly FieldSpec[] = [
 /** Per-file fields, repeated for each file in position order. */
 export const APPROVAL_FILE_FIELDS: readonly FieldSpec[] = [...clear('work_files', 'id', 'position', 'sha256', 'size', 'media_type', 'kind'), ...committed('work_files', 'filename')];
 
-const keyOf = (f: FieldSpec): string => `${f.committed ? 'commit:' : ''}${f.table}.${f.column}`;
+const keyOf = (f: FieldSpec): string => f.prefix.slice(0, -1);
 
 function rowOf(record: ApprovalRecord, table: Table, file?: ApprovalFile): Record<string, unknown> {
   if (table === 'works') return record.work as unknown as Record<string, unknown>;
@@ -98,33 +109,51 @@ function rowOf(record: ApprovalRecord, table: Table, file?: ApprovalFile): Recor
 
 function line(f: FieldSpec, row: Record<string, unknown>, salt: Uint8Array): LeafLine {
   const value = row[f.column] as CommittedValue | undefined;
-  if (f.committed) return [keyOf(f), commitment(salt, `${f.table}.${f.column}`, value ?? null)];
+  if (f.committed) return [keyOf(f), commitment(salt, f.name, value ?? null)];
   if (value === null || value === undefined || value === '') throw new TypeError(`${f.table}.${f.column} is empty; an approved work always has it`);
   return [keyOf(f), String(value)];
 }
 
+/** Every (field, row) of the record in leaf order: the header fields, then each file's. */
+function fieldsOf(record: ApprovalRecord): [FieldSpec, Record<string, unknown>][] {
+  const out: [FieldSpec, Record<string, unknown>][] = APPROVAL_FIELDS.map((f) => [f, rowOf(record, f.table)]);
+  for (const file of record.files) for (const f of APPROVAL_FILE_FIELDS) out.push([f, rowOf(record, 'work_files', file)]);
+  return out;
+}
+
+const committedValues = (fields: [FieldSpec, Record<string, unknown>][]) =>
+  fields.filter(([f]) => f.committed).map(([f, row]) => [f.name, (row[f.column] as CommittedValue | undefined) ?? null] as const);
+
 export function approvalLeaf(record: ApprovalRecord, salt: Uint8Array): Leaf {
-  const lines: LeafLine[] = APPROVAL_FIELDS.map((f) => line(f, rowOf(record, f.table), salt));
-  for (const file of record.files) for (const f of APPROVAL_FILE_FIELDS) lines.push(line(f, rowOf(record, 'work_files', file), salt));
-  return { kind: 'approval', saltHash: saltHash(salt), lines };
+  const fields = fieldsOf(record);
+  return { kind: 'approval', saltHash: saltHash(salt), recordCommitment: recordCommitment(salt, committedValues(fields)), lines: fields.map(([f, row]) => line(f, row, salt)) };
 }
 
 export const encodeApprovalLeaf = (record: ApprovalRecord, salt: Uint8Array): Uint8Array => encodeLeaf(approvalLeaf(record, salt));
 
 /**
- * Whether `entry` is exactly the leaf these rows give: the audit's fast path. Renders
- * without validating values, which is safe here: a value a valid leaf could not hold
- * (a newline, say) adds or breaks a line, so the bytes cannot match a validated leaf.
+ * Whether the stored `entry` is the leaf these rows give: the audit's fast path. Public
+ * fields are compared line by line and the personal ones through the single record
+ * commitment, so one hash replaces one per field. This is sound because the entry itself
+ * is checked against the signed tree separately: any difference in a committed value
+ * changes the record commitment. A false here sends the entry to checkApprovalLeaf for
+ * the field-by-field diagnosis.
  */
 export function approvalLeafMatches(entry: Uint8Array, record: ApprovalRecord, salt: Uint8Array): boolean {
-  let text = `${LEAF_MAGIC}\nkind approval\nsalt-hash ${saltHash(salt)}\n`;
-  try {
-    for (const [k, v] of approvalLeaf(record, salt).lines) text += `${k} ${v}\n`;
-  } catch {
-    return false;
+  const lines = Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).toString('utf8').split('\n');
+  const fields = fieldsOf(record);
+  if (lines.length !== fields.length + 5 || lines[0] !== LEAF_MAGIC || lines[1] !== 'kind approval' || lines.at(-1) !== '') return false;
+  for (let i = 0; i < fields.length; i++) {
+    const [f, row] = fields[i]!;
+    const got = lines[i + 4]!;
+    if (f.committed) {
+      if (!got.startsWith(f.prefix)) return false;
+    } else {
+      const v = row[f.column];
+      if (v === null || v === undefined || v === '' || got.length !== f.prefix.length + String(v).length || !got.startsWith(f.prefix) || !got.endsWith(String(v))) return false;
+    }
   }
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length === entry.length && bytes.equals(entry);
+  return lines[3] === `record-commitment ${recordCommitment(salt, committedValues(fields))}`;
 }
 
 /** Values the approval implies without writing them into the leaf. */

@@ -36,6 +36,42 @@ export function commitment(salt: Uint8Array, key: string, value: CommittedValue)
   return hash('sha256', buf, 'base64');
 }
 
+const RECORD_PREFIX = Buffer.from('cws-record/v1\n');
+
+/**
+ * One commitment to every committed value of an entry, in leaf order:
+ *   SHA-256("cws-record/v1\n" || salt || for each: key "\n" || tag || uint32be(len) || value)
+ * With the leaf itself authenticated by the tree, a match proves every value unchanged,
+ * at the cost of one hash instead of one per field (the audit's fast path).
+ */
+export function recordCommitment(salt: Uint8Array, fields: readonly (readonly [key: string, value: CommittedValue])[]): string {
+  if (salt.length !== SALT_SIZE) throw new RangeError(`salt must be ${SALT_SIZE} bytes`);
+  // One buffer, sized first: this runs once per entry in every audit.
+  let size = RECORD_PREFIX.length + SALT_SIZE;
+  const texts: string[] = [];
+  const keys: Buffer[] = [];
+  for (const [key, value] of fields) {
+    let k = keyBytes.get(key);
+    if (!k) keyBytes.set(key, (k = Buffer.from(`${key}\n`, 'utf8')));
+    const text = value === null ? '' : String(value);
+    keys.push(k);
+    texts.push(text);
+    size += k.length + 5 + Buffer.byteLength(text, 'utf8');
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let at = RECORD_PREFIX.copy(buf, 0);
+  buf.set(salt, at);
+  at += SALT_SIZE;
+  fields.forEach(([, value], i) => {
+    at += keys[i]!.copy(buf, at);
+    buf[at] = value === null ? 0x00 : 0x01;
+    const n = buf.write(texts[i]!, at + 5, 'utf8');
+    buf.writeUInt32BE(n, at + 1);
+    at += 5 + n;
+  });
+  return hash('sha256', buf, 'base64');
+}
+
 /** Published beside the commitments so an audit can tell a changed salt from changed data. */
 export function saltHash(salt: Uint8Array): string {
   if (salt.length !== SALT_SIZE) throw new RangeError(`salt must be ${SALT_SIZE} bytes`);

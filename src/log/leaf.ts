@@ -21,7 +21,9 @@ export type LeafLine = readonly [key: string, value: string];
 export interface Leaf {
   readonly kind: LeafKind;
   readonly saltHash: string;
-  /** Every line after `kind` and `salt-hash`, in order. */
+  /** One commitment to all committed values together (commitment.ts): the audit's fast check. */
+  readonly recordCommitment: string;
+  /** Every line after the three header lines, in order. */
   readonly lines: readonly LeafLine[];
 }
 
@@ -37,7 +39,7 @@ const bad = (why: string): never => {
   throw new LeafFormatError(why);
 };
 
-const KEY = /^(?:commit:)?[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$|^(?:kind|salt-hash)$/;
+const KEY = /^(?:commit:)?[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$|^(?:kind|salt-hash|record-commitment)$/;
 // Values are single-line text without control characters or surrounding blanks.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -50,7 +52,7 @@ function checkLine(key: string, value: string): void {
 
 export function encodeLeaf(leaf: Leaf): Uint8Array {
   if (!(LEAF_KINDS as readonly string[]).includes(leaf.kind)) bad(`unknown kind ${leaf.kind}`);
-  const all: LeafLine[] = [['kind', leaf.kind], ['salt-hash', leaf.saltHash], ...leaf.lines];
+  const all: LeafLine[] = [['kind', leaf.kind], ['salt-hash', leaf.saltHash], ['record-commitment', leaf.recordCommitment], ...leaf.lines];
   let text = `${LEAF_MAGIC}\n`;
   for (const [key, value] of all) {
     checkLine(key, value);
@@ -79,12 +81,13 @@ export function decodeLeaf(bytes: Uint8Array): Leaf {
     if (space < 0) bad('line without a value');
     return [line.slice(0, space), line.slice(space + 1)];
   });
-  const [kindLine, saltLine, ...body] = lines;
+  const [kindLine, saltLine, recordLine, ...body] = lines;
   if (kindLine?.[0] !== 'kind' || !(LEAF_KINDS as readonly string[]).includes(kindLine[1])) bad('first line must be a known kind');
   if (saltLine?.[0] !== 'salt-hash') bad('second line must be salt-hash');
-  const leaf: Leaf = { kind: kindLine![1] as LeafKind, saltHash: saltLine![1], lines: body };
+  if (recordLine?.[0] !== 'record-commitment') bad('third line must be record-commitment');
+  const leaf: Leaf = { kind: kindLine![1] as LeafKind, saltHash: saltLine![1], recordCommitment: recordLine![1], lines: body };
   const again = encodeLeaf(leaf);
-  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) bad('leaf is not in canonical form');
+  if (!Buffer.from(again).equals(bytes)) bad('leaf is not in canonical form');
   return leaf;
 }
 

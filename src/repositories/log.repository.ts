@@ -60,6 +60,11 @@ export class LogRepository {
     return this.db.selectFrom('log_entries').select(['idx', 'leaf_hash']).where('idx', '>=', start).orderBy('idx').limit(limit).execute();
   }
 
+  /** The public bytes of the entries in [start, end), in order (entry bundles; never the salts). */
+  entryBytes(start: number, end: number): Promise<Pick<LogEntryRow, 'idx' | 'entry'>[]> {
+    return this.db.selectFrom('log_entries').select(['idx', 'entry']).where('idx', '>=', start).where('idx', '<', end).orderBy('idx').execute();
+  }
+
   /** Full rows of the entries in [start, end), in order (the audit). */
   entryRows(start: number, end: number): Promise<LogEntryRow[]> {
     return this.db.selectFrom('log_entries').selectAll().where('idx', '>=', start).where('idx', '<', end).orderBy('idx').execute();

@@ -4,9 +4,11 @@ import type { DB } from '../db/schema.js';
 import { AigcRepository } from './aigc.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { CountersRepository } from './counters.repository.js';
+import { EvidenceRepository } from './evidence.repository.js';
 import { FingerprintsRepository } from './fingerprints.repository.js';
 import { ImportsRepository } from './imports.repository.js';
 import { JobsRepository } from './jobs.repository.js';
+import { JudicialRepository } from './judicial.repository.js';
 import { LogRepository } from './log.repository.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -27,6 +29,8 @@ export interface Repos {
   log: LogRepository;
   witness: WitnessRepository;
   fingerprints: FingerprintsRepository;
+  evidence: EvidenceRepository;
+  judicial: JudicialRepository;
 }
 
 function bind(db: Kysely<DB>, dialect: Dialect): Repos {
@@ -43,6 +47,8 @@ function bind(db: Kysely<DB>, dialect: Dialect): Repos {
     log: new LogRepository(db, dialect),
     witness: new WitnessRepository(db),
     fingerprints: new FingerprintsRepository(db),
+    evidence: new EvidenceRepository(db),
+    judicial: new JudicialRepository(db, dialect),
   };
 }
 

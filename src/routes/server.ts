@@ -22,6 +22,7 @@ import { notificationsRoutes } from './notifications.routes.js';
 import { reviewRoutes } from './review.routes.js';
 import { similarityRoutes } from './similarity.routes.js';
 import { witnessRoutes } from './witness.routes.js';
+import { judicialRoutes, verifyRoutes } from './verify.routes.js';
 import { worksRoutes } from './works.routes.js';
 
 export interface ServerOptions {
@@ -92,12 +93,16 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
   adminRoutes(app, p);
   logRoutes(app, p);
   witnessRoutes(app, p);
+  verifyRoutes(app, p);
+  judicialRoutes(app, p);
 
   const webRoot = path.join(packageRoot(), 'dist', 'web');
   if (existsSync(path.join(webRoot, 'index.html'))) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'], maxAge: '1h', setHeaders: (res, file) => {
       // Vite fingerprints assets: they never change under the same name.
       if (file.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+      // The offline evidence verifier is one self-contained file with its script inline (docs/evidence-package.md).
+      if (path.basename(file) === 'verifier.html') res.header('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
     } });
     // Client-side routes (/works/…, /review, …) all load the app shell.
     app.get('/*', { schema: { hide: true } }, (req, reply) => {

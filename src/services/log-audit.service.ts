@@ -19,7 +19,7 @@ import { decodeLeaf, leafValue } from '../log/leaf.js';
 import { nodeSourceFor } from '../log/tile-reader.js';
 import { splitHashes } from '../log/tree-growth.js';
 import { TreeRecompute } from '../log/tree-recompute.js';
-import type { LogCheckpointRow, LogEntryRow } from '../repositories/log.repository.js';
+import type { LogCheckpointRow, LogEntryRow, SourceRows } from '../repositories/log.repository.js';
 import type { Store } from '../repositories/store.js';
 import type { LogIdentity } from './log.service.js';
 
@@ -97,23 +97,39 @@ export class LogAuditService {
     const checkpoints = this.openCheckpoints(stored, blame);
     const sizes = [...new Set([...checkpoints.map((c) => c.size), treeSize])].sort((a, b) => a - b);
     const fromEntries = new TreeRecompute(sizes);
-    const fromTiles = new TreeRecompute(sizes);
+    // Set when some leaf's entry and tile differ or one is missing: then the tree is also
+    // rebuilt from the tiles alone, to see which side leads to the signed roots.
+    let divergent = false;
 
     // Leaves whose entry and level-0 tile disagree: settled once the roots are known.
     const disputed: { index: number; row: LogEntryRow | undefined }[] = [];
     let entries = 0;
     const shortTiles = new Set<number>();
-    for (let start = 0; start < treeSize; start += CHUNK) {
+    // Each chunk's rows are read while the one before is being checked (PostgreSQL answers
+    // meanwhile; SQLite reads synchronously anyway).
+    const load = async (start: number) => {
       const end = Math.min(treeSize, start + CHUNK);
-      const rows = await repo.entryRows(start, end);
+      const [rows, tiles] = await Promise.all([repo.entryRows(start, end), repo.tilesOfLevel(0, start / TILE_WIDTH, Math.ceil(end / TILE_WIDTH))]);
+      const contiguous = rows.length === end - start;
+      return { end, rows, tiles, sources: contiguous && rows.length > 0 ? await repo.sourceRowsInRange(rows) : undefined };
+    };
+    const prefetch = (start: number) => {
+      const p = load(start);
+      p.catch(() => undefined); // awaited in the next round; never an unhandled rejection meanwhile
+      return p;
+    };
+    let next = treeSize > 0 ? prefetch(0) : undefined;
+    for (let start = 0; start < treeSize; start += CHUNK) {
+      const chunk = await next!;
+      next = start + CHUNK < treeSize ? prefetch(start + CHUNK) : undefined;
+      const { end, rows } = chunk;
       entries += rows.length;
-      const tiles = new Map((await repo.tilesOfLevel(0, start / TILE_WIDTH, Math.ceil(end / TILE_WIDTH))).map((t) => [Number(t.idx), t]));
+      const tiles = new Map(chunk.tiles.map((t) => [Number(t.idx), t]));
       for (const tile of tiles.values()) {
         if (tile.width * 32 !== tile.hashes.length) blame('log_tiles', `0/${tile.idx}`, 'width', `is ${tile.width}, the tile holds ${tile.hashes.length / 32} hashes`);
       }
       const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
       const e: Uint8Array[] = [];
-      const t: Uint8Array[] = [];
       const checkRows: LogEntryRow[] = [];
       for (let i = start; i < end; i++) {
         const row = byIndex.get(i);
@@ -121,21 +137,22 @@ export class LogAuditService {
         const tileIndex = Math.floor(i / TILE_WIDTH);
         const tile = tiles.get(tileIndex);
         const at = (i % TILE_WIDTH) * 32;
-        const th = tile && tile.hashes.length >= at + 32 ? tile.hashes.subarray(at, at + 32) : undefined;
+        const hasTile = tile !== undefined && tile.hashes.length >= at + 32;
         if (!row) blame('log_entries', i, 'idx', 'row is missing; the tree has a leaf at this index');
-        if (!th && !shortTiles.has(tileIndex)) {
+        if (!hasTile && !shortTiles.has(tileIndex)) {
           shortTiles.add(tileIndex);
           blame('log_tiles', `0/${tileIndex}`, 'hashes', 'tile is missing or too short');
         }
         // Where one side is missing, the other stands in so the rest of the tree can be checked.
-        e.push(eh ?? th ?? ZERO);
-        t.push(th ?? eh ?? ZERO);
-        if (row && th && !same(eh, th)) disputed.push({ index: i, row });
-        else if (row) checkRows.push(row);
+        e.push(eh ?? (hasTile ? tile.hashes.subarray(at, at + 32) : ZERO));
+        if (!row || !hasTile) divergent = true;
+        else if (tile.hashes.compare(eh!, 0, 32, at, at + 32) !== 0) {
+          divergent = true;
+          disputed.push({ index: i, row });
+        } else checkRows.push(row);
       }
       fromEntries.push(e);
-      fromTiles.push(t);
-      await this.checkRows(checkRows, problems);
+      await this.checkRows(checkRows, problems, checkRows.length === rows.length ? chunk.sources : undefined);
     }
     // Sequenced but not yet integrated: no tiles to compare, but the rows must still match.
     for (let next = treeSize; ; ) {
@@ -151,6 +168,7 @@ export class LogAuditService {
     }
 
     // Which side leads to the signed checkpoints?
+    const fromTiles = divergent ? await this.treeFromTiles(sizes, treeSize) : fromEntries;
     const leadsToCheckpoints = (tree: TreeRecompute) => checkpoints.every((c) => same(tree.roots.get(c.size), c.rootHash));
     const entriesTrue = leadsToCheckpoints(fromEntries);
     const tilesTrue = leadsToCheckpoints(fromTiles);
@@ -191,6 +209,30 @@ export class LogAuditService {
     return { ok: problems.count === 0, entries, treeSize, checkpoints: stored.length, cosignatures, timestamps, problems: problems.items, problemCount: problems.count, durationMs: Date.now() - started };
   }
 
+  /** The tree rebuilt from the level-0 tiles, entries standing in for missing tile hashes. */
+  private async treeFromTiles(sizes: readonly number[], treeSize: number): Promise<TreeRecompute> {
+    const tree = new TreeRecompute(sizes);
+    const repo = this.store.repos.log;
+    for (let start = 0; start < treeSize; start += CHUNK) {
+      const end = Math.min(treeSize, start + CHUNK);
+      const tiles = new Map((await repo.tilesOfLevel(0, start / TILE_WIDTH, Math.ceil(end / TILE_WIDTH))).map((t) => [Number(t.idx), t]));
+      let rows: Map<number, LogEntryRow> | undefined;
+      const t: Uint8Array[] = [];
+      for (let i = start; i < end; i++) {
+        const tile = tiles.get(Math.floor(i / TILE_WIDTH));
+        const at = (i % TILE_WIDTH) * 32;
+        if (tile && tile.hashes.length >= at + 32) t.push(tile.hashes.subarray(at, at + 32));
+        else {
+          rows ??= new Map((await repo.entryRows(start, end)).map((r) => [Number(r.idx), r]));
+          const row = rows.get(i);
+          t.push(row ? leafHash(row.entry) : ZERO);
+        }
+      }
+      tree.push(t);
+    }
+    return tree;
+  }
+
   private openCheckpoints(stored: LogCheckpointRow[], blame: (t: string, r: string | number, f: string, p: string) => void): Checkpoint[] {
     const out: Checkpoint[] = [];
     for (const row of stored) {
@@ -206,7 +248,7 @@ export class LogAuditService {
     return out.sort((a, b) => a.size - b.size);
   }
 
-  private async checkRows(rows: LogEntryRow[], problems: Problems): Promise<void> {
+  private async checkRows(rows: LogEntryRow[], problems: Problems, prefetched?: Map<string, SourceRows>): Promise<void> {
     // Fast path: rebuild each approval leaf from the rows its own columns point to; equal
     // bytes settle every field at once. Anything else gets the field-by-field diagnosis.
     if (rows.length === 0) return;
@@ -215,9 +257,10 @@ export class LogAuditService {
     const last = Number(rows.at(-1)!.idx);
     // Rows come as one contiguous run from the chunk loop (or a few disputed ones).
     const sources =
-      last - first + 1 === rows.length
+      prefetched ??
+      (last - first + 1 === rows.length
         ? await this.store.repos.log.sourceRowsInRange(rows)
-        : await this.store.repos.log.sourceRows(fast.map((r) => ({ workId: r.work_id!, eventId: r.event_id })));
+        : await this.store.repos.log.sourceRows(fast.map((r) => ({ workId: r.work_id!, eventId: r.event_id }))));
     const fastSet = new Set(fast);
     const slow: LogEntryRow[] = rows.filter((r) => !fastSet.has(r));
     for (const row of fast) {

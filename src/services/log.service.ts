@@ -186,7 +186,7 @@ export class LogService {
     if (availableWidth(ref.level, ref.index, size) < ref.width) return undefined;
     if (ref.kind === 'entries') {
       const start = ref.index * TILE_WIDTH;
-      const rows = await this.store.repos.log.entryRows(start, start + ref.width);
+      const rows = await this.store.repos.log.entryBytes(start, start + ref.width);
       if (rows.length !== ref.width) return undefined;
       return { body: Buffer.from(encodeEntryBundle(rows.map((r) => r.entry))), contentType: 'application/octet-stream' };
     }

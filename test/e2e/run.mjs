@@ -12,7 +12,7 @@ if (!existsSync(chromium)) {
   console.warn(`\n!! ${msg}\n`);
   process.exit(0);
 }
-if (!existsSync('dist/web/index.html')) {
+if (!existsSync('dist/web/index.html') || !existsSync('dist/web/verifier.html')) {
   console.log('== building the web app for the browser tests');
   const b = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);

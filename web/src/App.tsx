@@ -17,6 +17,7 @@ import HomeRedirect from './components/HomeRedirect';
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const SignupPage = lazy(() => import('./pages/SignupPage'));
 const SetupPage = lazy(() => import('./pages/SetupPage'));
+const VerifyPage = lazy(() => import('./pages/VerifyPage'));
 const WorksListPage = lazy(() => import('./pages/WorksListPage'));
 const WorkFormPage = lazy(() => import('./pages/WorkFormPage'));
 const WorkDetailPage = lazy(() => import('./pages/WorkDetailPage'));
@@ -81,6 +82,8 @@ function LocalizedShell() {
               <Route path="/signup" element={<SignupPage />} />
               <Route path="/setup" element={<SetupPage />} />
               <Route path="/aigc/check" element={<AigcCheckPage />} />
+              <Route path="/verify" element={<VerifyPage />} />
+              <Route path="/verify/:number" element={<VerifyPage />} />
               <Route element={<RequireAuth />}>
                 <Route element={<AppLayout />}>
                   <Route index element={<HomeRedirect />} />

@@ -4,6 +4,7 @@ import * as m0002 from './0002_registry_log.js';
 import * as m0003 from './0003_fingerprints.js';
 import * as m0004 from './0004_queue_indexes.js';
 import * as m0005 from './0005_aigc_reports.js';
+import * as m0006 from './0006_judicial_keys.js';
 
 /** Every migration, in order. Add new files at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_fingerprints': m0003,
   '0004_queue_indexes': m0004,
   '0005_aigc_reports': m0005,
+  '0006_judicial_keys': m0006,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalLeaf, checkApprovalLeaf, encodeApprovalLeaf, type ApprovalRecord } from '../../../src/log/approval-leaf.js';
+import { approvalLeaf, approvalLeafMatches, checkApprovalLeaf, encodeApprovalLeaf, type ApprovalRecord } from '../../../src/log/approval-leaf.js';
 import { commitment, saltHash, SALT_SIZE } from '../../../src/log/commitment.js';
 import { decodeLeaf, encodeLeaf, LEAF_MAGIC, LeafFormatError } from '../../../src/log/leaf.js';
 
@@ -19,7 +19,7 @@ describe('registry leaf v1', () => {
   it('is canonical text that round-trips and names its kind and version first', () => {
     const bytes = encodeApprovalLeaf(record(), salt);
     const text = new TextDecoder().decode(bytes);
-    expect(text.startsWith(`${LEAF_MAGIC}\nkind approval\nsalt-hash ${saltHash(salt)}\n`)).toBe(true);
+    expect(text.startsWith(`${LEAF_MAGIC}\nkind approval\nsalt-hash ${saltHash(salt)}\nrecord-commitment `)).toBe(true);
     expect(Buffer.compare(encodeLeaf(decodeLeaf(bytes)), bytes)).toBe(0);
     expect(text).toContain('work_files.media_type text/plain; charset=utf-8\n');
     expect(text).toContain('works.registration_number 校作登字-2026-F-00000001\n');
@@ -69,5 +69,26 @@ describe('registry leaf v1', () => {
     expect(checkApprovalLeaf(entry, changed, null, '0').map((f) => `${f.table}.${f.field}`)).toEqual(['work_files.sha256']);
     // 24 header fields, then 7 per file.
     expect(approvalLeaf(record(), salt).lines.length).toBe(24 + 7);
+  });
+});
+
+describe('the audit fast path', () => {
+  it('agrees with the field-by-field check on every single-field change', () => {
+    const entry = encodeApprovalLeaf(record(), salt);
+    expect(approvalLeafMatches(entry, record(), salt)).toBe(true);
+    const columns = ['title', 'description', 'authors', 'authors_text', 'owners', 'completed_on', 'publication', 'ai_disclosure', 'owner_id', 'reviewer_id', 'registration_number', 'registered_at', 'category', 'created_at', 'submitted_at', 'reviewed_at'] as const;
+    for (const c of columns) {
+      const r = record();
+      (r.work as unknown as Record<string, string>)[c] = `${r.work[c]}x`;
+      expect(approvalLeafMatches(entry, r, salt), c).toBe(false);
+      expect(checkApprovalLeaf(entry, r, salt, '0').map((f) => f.field), c).toContain(c);
+    }
+    const r = record();
+    r.work.review_reason = '';
+    expect(approvalLeafMatches(entry, r, salt)).toBe(false);
+    const f = record();
+    f.files[0]!.filename = 'other.txt';
+    expect(approvalLeafMatches(entry, f, salt)).toBe(false);
+    expect(approvalLeafMatches(entry, record(), new Uint8Array(SALT_SIZE))).toBe(false);
   });
 });

@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../domain/errors.js';
+import type { Platform } from '../platform.js';
+import { actorOf } from './context.js';
+import { readMultipart } from './multipart.js';
+
+// Public, no account: generous for people and scripts, a wall for scrapers.
+const PUBLIC_LIMIT = { rateLimit: { max: 600, timeWindow: '1 minute' } };
+const UPLOAD_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+
+/** Public verification (查证): by registration number, by content hash, or by dropping a file. */
+export function verifyRoutes(app: FastifyInstance, p: Platform): void {
+  const ev = p.evidence;
+
+  app.get<{ Params: { number: string } }>(
+    '/api/verify/:number',
+    { config: PUBLIC_LIMIT, schema: { tags: ['verify'], summary: 'Public record, status and evidence package of a registration number (no account)', params: { type: 'object', properties: { number: { type: 'string', maxLength: 200 } } } } },
+    async (req) => ev.publicRecord(req.params.number),
+  );
+
+  app.get<{ Params: { number: string } }>(
+    '/api/verify/:number/evidence',
+    { config: PUBLIC_LIMIT, schema: { tags: ['verify'], summary: 'The evidence package of a registration as a file (docs/evidence-package.md)', params: { type: 'object', properties: { number: { type: 'string', maxLength: 200 } } } } },
+    async (req, reply) => {
+      const pkg = await ev.packageByNumber(req.params.number);
+      const name = `evidence-${pkg.record.registrationNumber.replace(/[^A-Za-z0-9-]/g, '_')}.json`;
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`evidence-${pkg.record.registrationNumber}.json`)}`)
+        .send(`${JSON.stringify(pkg, null, 2)}\n`);
+    },
+  );
+
+  app.get<{ Params: { sha256: string } }>(
+    '/api/verify/sha256/:sha256',
+    { config: PUBLIC_LIMIT, schema: { tags: ['verify'], summary: 'Registrations holding exactly this content (SHA-256, hex)', params: { type: 'object', properties: { sha256: { type: 'string', maxLength: 128 } } } } },
+    async (req) => ev.bySha256(req.params.sha256),
+  );
+
+  app.post(
+    '/api/verify/file',
+    { config: UPLOAD_LIMIT, schema: { tags: ['verify'], summary: 'Drop a file (multipart field "file"): exact SHA-256 match against the registry; the file is hashed, never stored' } },
+    async (req) => {
+      const parsed = await readMultipart(req, async (field, _name, stream) => {
+        if (field !== 'file') {
+          stream.resume();
+          throw new AppError('MULTIPART', `unexpected file field ${field}`, { reason: 'only one field "file"' });
+        }
+        return ev.byContent(stream);
+      }, async () => undefined);
+      if (parsed.files.length !== 1) throw new AppError('FILE_MISSING', 'send exactly one file in the field "file"', { field: 'file' });
+      return parsed.files[0];
+    },
+  );
+}
+
+const keyOf = (req: FastifyRequest): string => String(req.headers.authorization ?? req.ip).slice(0, 120);
+const JUDICIAL_LIMIT = { rateLimit: { max: 120, timeWindow: '1 minute', keyGenerator: keyOf } };
+
+/**
+ * Courts and copyright offices: `Authorization: Bearer cwsj_…` lookups (one query
+ * parameter: number, sha256 or owner), and the admin's key management.
+ */
+export function judicialRoutes(app: FastifyInstance, p: Platform): void {
+  const j = p.judicial;
+  app.get<{ Querystring: { number?: string; sha256?: string; owner?: string } }>(
+    '/api/judicial/registrations',
+    {
+      config: JUDICIAL_LIMIT,
+      schema: {
+        tags: ['judicial'],
+        summary: 'One-step retrieval of registrations with their evidence packages (judicial API key; every use is audited and shown to the owner)',
+        querystring: { type: 'object', additionalProperties: false, properties: { number: { type: 'string' }, sha256: { type: 'string' }, owner: { type: 'string' } } },
+      },
+    },
+    async (req) => {
+      const key = await j.authenticate(req.headers.authorization);
+      const given = (['number', 'sha256', 'owner'] as const).filter((k) => req.query[k] !== undefined);
+      if (given.length !== 1) throw new AppError('VALIDATION', 'give exactly one of number, sha256, owner', { field: 'query', rule: 'one-of' });
+      const by = given[0]!;
+      return j.lookup(key, `lookup:${by}`, req.query[by]!, req.ip);
+    },
+  );
+
+  app.post<{ Body: { userId: string; name: string; scopes: string[]; expiresAt: string } }>(
+    '/api/admin/api-keys',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a judicial API key (the secret is returned once)',
+        body: { type: 'object', required: ['userId', 'name', 'scopes', 'expiresAt'], additionalProperties: false, properties: { userId: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } }, expiresAt: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await j.createKey(actorOf(req), req.body)),
+  );
+  app.get('/api/admin/api-keys', { schema: { tags: ['admin'], summary: 'Judicial API keys' } }, async (req) => j.listKeys(actorOf(req)));
+  app.delete<{ Params: { id: string } }>('/api/admin/api-keys/:id', { schema: { tags: ['admin'], summary: 'Revoke a judicial API key' } }, async (req, reply) => {
+    await j.revokeKey(actorOf(req), req.params.id);
+    return reply.code(204).send();
+  });
+  app.get<{ Params: { id: string } }>('/api/works/:id/judicial-access', { schema: { tags: ['works'], summary: 'Judicial lookups of this work (its owner and admins)' } }, async (req) => j.accessLog(actorOf(req), req.params.id));
+}
