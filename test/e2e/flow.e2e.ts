@@ -165,6 +165,14 @@ describe.each(ds)('the whole path in Chromium on %s', (dialect) => {
     await page.getByTestId('confirm-ok').click();
     await statusIs(page, 'approved');
     expect((await page.getByTestId('registration-number').textContent())?.trim()).toMatch(/^邮作登字-\d{4}-F-\d{8}$/);
+    // the approval's registry-log entry is shown; a reload later shows the checkpoint covering it
+    await page.getByTestId('log-position').waitFor();
+    expect(Number(await page.getByTestId('log-position').getAttribute('data-index'))).toBeGreaterThanOrEqual(0);
+    await expect.poll(async () => {
+      await page.reload();
+      await page.getByTestId('log-position').waitFor();
+      return Number(await page.getByTestId('log-position').getAttribute('data-checkpoint-size'));
+    }, { timeout: 20_000 }).toBeGreaterThan(0);
     const actions = await page.locator('[data-testid=audit-event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     expect(actions).toEqual(expect.arrayContaining(['create', 'submit', 'reject', 'edit', 'approve']));
     expect(actions.filter((a) => a === 'submit')).toHaveLength(2);

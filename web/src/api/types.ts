@@ -125,6 +125,19 @@ export interface Work extends WorkMetadata {
   files: WorkFile[];
   events?: WorkEvent[];
   allowedActions?: WorkAction[];
+  /** Position in the registry log and the checkpoint that covers it (single-work views). */
+  log?: LogPosition | null;
+}
+
+export interface LogPosition {
+  index: number;
+  kind: string;
+  leafHash: string;
+  sequencedAt: string;
+  origin: string;
+  checkpointSize: number | null;
+  rootHash: string | null;
+  publishedAt: string | null;
 }
 
 export interface Page<T> {

@@ -240,6 +240,15 @@ export default function WorkDetailPage() {
               <Typography.Text type="secondary">
                 {t('work.registeredAt', { date: formatDateTime(work.registeredAt ?? work.reviewedAt) })}
               </Typography.Text>
+              {work.log && (
+                <div data-testid="log-position" data-index={work.log.index} data-checkpoint-size={work.log.checkpointSize ?? ''}>
+                  <Typography.Text type="secondary">
+                    {work.log.checkpointSize === null
+                      ? t('work.logPending', { index: work.log.index, origin: work.log.origin })
+                      : t('work.logCovered', { index: work.log.index, size: work.log.checkpointSize, origin: work.log.origin, date: formatDateTime(work.log.publishedAt) })}
+                  </Typography.Text>
+                </div>
+              )}
             </div>
           }
         />
