@@ -1,15 +1,7 @@
 import { deflateSync } from 'node:zlib';
+import { crc32 } from '../provenance/bytes.js';
 
 /** Small, valid, distinct sample files for demo data and tests (seeded, deterministic). */
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
 
 function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);

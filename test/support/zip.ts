@@ -1,13 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
+import { crc32 } from '../../src/provenance/bytes.js';
 
 export interface ZipEntry {
   name: string;
