@@ -18,8 +18,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
-import { centerCrop, CROP_FACTOR, hamming, lumaFromPixels, pdqDihedralFromLuma, pdqFromLuma, PDQ_MATCH_DISTANCE } from '../src/fingerprint/pdq.js';
-import { PdqIndex } from '../src/fingerprint/pdq-index.js';
+import { centerCrop, CROP_FACTOR, lumaFromPixels, pdqFromLuma, pdqFromPixels, PDQ_MATCH_DISTANCE, wordsToHex } from '../src/fingerprint/pdq.js';
+import { bestDistance, imageMatchHashes } from '../src/fingerprint/pdq-crops.js';
 import { RegistryIndex } from '../src/fingerprint/registry-index.js';
 import { bandKeys, chunkSignatures, comparePassages, kgramHashes, normalizeText, textPrint } from '../src/fingerprint/text.js';
 import { MediaDecoder } from '../src/repositories/media.decoder.js';
@@ -84,7 +84,7 @@ async function pdqSpeed(quick: boolean, figures: Figure[]) {
     const decoder = new MediaDecoder();
     const hashOne = async (f: string) => {
       const img = await decoder.image(f);
-      pdqFromLuma(lumaFromPixels(img.pixels, img.width, img.height, img.channels), img.width, img.height);
+      pdqFromPixels(img.pixels, img.width, img.height, img.channels);
     };
     const cpuMs: number[] = [];
     const runOnce = async () => {
@@ -141,22 +141,31 @@ async function pdqSpeed(quick: boolean, figures: Figure[]) {
   }
 }
 
+/**
+ * 1M registered images as the registry holds them: each image indexed by two hashes (the whole
+ * image and its inner region, src/fingerprint/pdq-crops.ts), in the RegistryIndex the service uses, so the memory figure is per image and
+ * includes the file table (SHA-256 per file) the hits are reported with.
+ */
 function pdqLookup(quick: boolean, figures: Figure[]) {
   const N = quick ? 200_000 : 1_000_000;
   const r = rng(5);
+  const rand = () => Uint32Array.from({ length: 8 }, () => Math.floor(r() * 2 ** 32));
+  global.gc?.();
   const heap0 = process.memoryUsage();
-  const idx = new PdqIndex();
+  const reg = new RegistryIndex();
   const stored: Uint32Array[] = [];
   const t0 = performance.now();
   for (let i = 0; i < N; i++) {
-    const w = Uint32Array.from({ length: 8 }, () => Math.floor(r() * 2 ** 32));
+    const w = rand();
     if (i % 1000 === 0) stored.push(w);
-    idx.add(w, i);
+    reg.add({ sha256: i.toString(16).padStart(64, '0'), kind: 'image', pdq: wordsToHex(w), pdqExtra: [wordsToHex(rand())] });
   }
-  idx.compact();
+  reg.compact();
   const buildS = (performance.now() - t0) / 1000;
+  global.gc?.();
   const heap1 = process.memoryUsage();
   const times: number[] = [];
+  const queryTimes: number[] = [];
   let found = 0;
   const queries = 2000;
   for (let q = 0; q < queries; q++) {
@@ -169,15 +178,25 @@ function pdqLookup(quick: boolean, figures: Figure[]) {
         const b = Math.floor(r() * 256);
         w[b >>> 5]! ^= 1 << (b & 31);
       }
-    } else w = Uint32Array.from({ length: 8 }, () => Math.floor(r() * 2 ** 32));
-    const t = performance.now();
-    const hits = idx.search(w);
+    } else w = rand();
+    const hex = wordsToHex(w);
+    let t = performance.now();
+    const hits = reg.searchImage([hex]);
     times.push(performance.now() - t);
     if (q % 2 === 0 && hits.length > 0) found++;
+    // What a submission or a dropped image costs: its 8 rotations/mirrors and 14 crop probes searched together.
+    if (q % 10 === 0) {
+      const all = [hex, ...Array.from({ length: 21 }, () => wordsToHex(rand()))];
+      t = performance.now();
+      reg.searchImage(all);
+      queryTimes.push(performance.now() - t);
+    }
   }
   const p50 = pct(times, 50);
-  figures.push({ bench: 'fingerprint', dialect: '-', metric: `PDQ lookup p50 among ${N / 1e6}M hashes, radius 31`, value: Math.round(p50 * 1000) / 1000, unit: 'ms', goal: '≤ 5 ms', met: p50 <= 5, note: `p95 ${pct(times, 95).toFixed(3)} ms, p99 ${pct(times, 99).toFixed(3)} ms; near copies found ${found}/${queries / 2}; build ${buildS.toFixed(1)} s; uniform random hashes` });
-  figures.push({ bench: 'fingerprint', dialect: '-', metric: `PDQ index memory, ${N / 1e6}M hashes`, value: mb(idx.memoryBytes()), unit: 'MB', goal: '≤ 200 MB', met: mb(idx.memoryBytes()) <= 200, note: `process heap+arrays grew ${mb(heap1.heapUsed + heap1.arrayBuffers - heap0.heapUsed - heap0.arrayBuffers)} MB; the registry indexes each image twice (hash + centre-crop hash), i.e. about twice this per image` });
+  const m = reg.memory();
+  const perImage = m.images + m.files;
+  figures.push({ bench: 'fingerprint', dialect: '-', metric: `PDQ lookup p50 among ${N / 1e6}M registered images (${(2 * N) / 1e6}M hashes), radius 31`, value: Math.round(p50 * 1000) / 1000, unit: 'ms', goal: '≤ 5 ms', met: p50 <= 5, note: `one hash: p95 ${pct(times, 95).toFixed(3)} ms, p99 ${pct(times, 99).toFixed(3)} ms; near copies found ${found}/${queries / 2}; a whole image query (8 dihedral + 14 crop-probe hashes) p50 ${pct(queryTimes, 50).toFixed(3)} ms, p95 ${pct(queryTimes, 95).toFixed(3)} ms; build ${buildS.toFixed(1)} s; uniform random hashes` });
+  figures.push({ bench: 'fingerprint', dialect: '-', metric: `PDQ index memory, ${N / 1e6}M registered images (whole + inner-region hash each)`, value: mb(m.images), unit: 'MB', goal: '≤ 200 MB', met: mb(m.images) <= 200, note: `typed arrays counted: hashes, references, MIH tables; the file table (SHA-256 + kind per file, shared by every kind) adds ${mb(m.files)} MB: ${mb(perImage)} MB in all; process heap+arrays grew ${mb(heap1.heapUsed + heap1.arrayBuffers - heap0.heapUsed - heap0.arrayBuffers)} MB${global.gc ? '' : ' (run with --expose-gc for a settled figure)'}` });
 }
 
 const EDITS: Record<string, (img: Sharp, w: number, h: number) => Sharp> = {
@@ -187,7 +206,10 @@ const EDITS: Record<string, (img: Sharp, w: number, h: number) => Sharp> = {
     const k = Math.sqrt(0.9);
     return i.extract({ left: Math.round((w * (1 - k)) / 2), top: Math.round((h * (1 - k)) / 2), width: Math.round(w * k), height: Math.round(h * k) });
   },
-  'crop 10 % (one side)': (i, w, h) => i.extract({ left: Math.round(w * 0.1), top: 0, width: Math.round(w * 0.9), height: h }),
+  'crop 10 % (left)': (i, w, h) => i.extract({ left: Math.round(w * 0.1), top: 0, width: w - Math.round(w * 0.1), height: h }),
+  'crop 10 % (top)': (i, w, h) => i.extract({ left: 0, top: Math.round(h * 0.1), width: w, height: h - Math.round(h * 0.1) }),
+  'crop 5 % (right)': (i, w, h) => i.extract({ left: 0, top: 0, width: Math.round(w * 0.95), height: h }),
+  'crop 15 % (bottom)': (i, w, h) => i.extract({ left: 0, top: 0, width: w, height: Math.round(h * 0.85) }),
   'rotate 90°': (i) => i.rotate(90),
   'brightness +25 %': (i) => i.modulate({ brightness: 1.25 }),
   'watermark overlay': (i, w, h) => i.composite([{ input: Buffer.from(`<svg width="${w}" height="${h}"><text x="${w * 0.1}" y="${h * 0.85}" font-size="${Math.round(h / 10)}" fill="white" fill-opacity="0.6" font-family="sans-serif">© 版权所有 2026</text></svg>`) }]),
@@ -203,37 +225,41 @@ async function synthetic(seed: number): Promise<Buffer> {
   return sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="rgb(${c()},${c()},${c()})"/>${shapes}</svg>`)).png().toBuffer();
 }
 
+const ONE_SIDED = (name: string) => /^crop \d+ % \((left|top|right|bottom)\)$/.test(name);
+
+/**
+ * Exactly what the registry compares (src/fingerprint/pdq-crops.ts): an edit matches when any hash it is searched
+ * with (8 rotations/mirrors + 14 crop probes) is within 31 bits of a hash its original is indexed by (whole image,
+ * inner region). False matches: every ordered pair of different pictures, the same way.
+ */
 async function robustness(figures: Figure[]) {
   // Distinct real photos: the nature set of mate-backgrounds and Meta's full-size test photos. (Its abstract and desktop
   // sets hold the same wallpaper at several sizes or tints, true duplicates; Meta's 256-px labelme thumbnails alias
   // under PDQ's 2-px box filter, see docs/fingerprint.md.)
   const photos = sourcePhotos().filter((p) => p.includes('/nature/') || /bridge-mods\/aaa-orig|pen-and-coaster|misc-images\/c\.png/.test(p));
   const decoder = new MediaDecoder();
-  const prints: { orig: ReturnType<typeof pdqDihedralFromLuma>; indexed: string[] }[] = [];
-  const perEdit: Record<string, { n: number; hit: number }> = {};
+  const prints: ReturnType<typeof imageMatchHashes>[] = [];
+  const perEdit: Record<string, { n: number; hit: number; before: number }> = {};
   const hashBuf = async (buf: Buffer) => {
-    const { data, info } = await sharp(buf).flatten({ background: '#fff' }).resize(512, 512, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
-    const luma = lumaFromPixels(data, info.width, info.height, info.channels);
-    const orig = pdqDihedralFromLuma(luma, info.width, info.height);
-    const c = centerCrop(luma, info.width, info.height, CROP_FACTOR);
-    return { orig, indexed: [...Object.values(orig.hashes), pdqFromLuma(c.luma, c.width, c.height).hash] };
+    const img = await decoder.image(buf);
+    return imageMatchHashes(lumaFromPixels(img.pixels, img.width, img.height, img.channels), img.width, img.height);
   };
   for (const p of photos) {
     const img = await decoder.image(p);
     const luma = lumaFromPixels(img.pixels, img.width, img.height, img.channels);
-    const orig = pdqDihedralFromLuma(luma, img.width, img.height);
+    const orig = imageMatchHashes(luma, img.width, img.height);
     if (orig.quality < 50) continue;
+    prints.push(orig);
+    // The previous rule (whole image + centre 95 %, searched with the 8 rotations/mirrors only), for comparison.
     const c = centerCrop(luma, img.width, img.height, CROP_FACTOR);
-    const indexed = [...Object.values(orig.hashes), pdqFromLuma(c.luma, c.width, c.height).hash];
-    prints.push({ orig, indexed });
+    const before = [orig.indexed[0]!, pdqFromLuma(c.luma, c.width, c.height).hash];
     const base = await sharp(p).flatten({ background: '#fff' }).resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).png().toBuffer({ resolveWithObject: true });
     for (const [name, edit] of Object.entries(EDITS)) {
-      const buf = await edit(sharp(base.data), base.info.width, base.info.height).png().toBuffer();
-      const h = (await hashBuf(buf)).orig.hashes.original;
-      const d = Math.min(...indexed.map((x) => hamming(x, h)));
-      const e = (perEdit[name] ??= { n: 0, hit: 0 });
+      const q = (await hashBuf(await edit(sharp(base.data), base.info.width, base.info.height).png().toBuffer())).query;
+      const e = (perEdit[name] ??= { n: 0, hit: 0, before: 0 });
       e.n++;
-      if (d <= PDQ_MATCH_DISTANCE) e.hit++;
+      if (bestDistance(q, orig.indexed) <= PDQ_MATCH_DISTANCE) e.hit++;
+      if (bestDistance(q.slice(0, 8), before) <= PDQ_MATCH_DISTANCE) e.before++;
     }
   }
   const realPhotos = prints.length;
@@ -241,15 +267,20 @@ async function robustness(figures: Figure[]) {
   let pairs = 0;
   let falseMatches = 0;
   for (let i = 0; i < prints.length; i++)
-    for (let j = i + 1; j < prints.length; j++) {
+    for (let j = 0; j < prints.length; j++) {
+      if (i === j) continue;
       pairs++;
-      if (Math.min(...prints[i]!.indexed.map((x) => hamming(x, prints[j]!.orig.hashes.original))) <= PDQ_MATCH_DISTANCE) falseMatches++;
+      if (bestDistance(prints[j]!.query, prints[i]!.indexed) <= PDQ_MATCH_DISTANCE) falseMatches++;
     }
-  const all = Object.values(perEdit).reduce((s, e) => ({ n: s.n + e.n, hit: s.hit + e.hit }), { n: 0, hit: 0 });
-  const goalSet = Object.entries(perEdit).filter(([k]) => k !== 'crop 10 % (one side)').reduce((s, [, e]) => ({ n: s.n + e.n, hit: s.hit + e.hit }), { n: 0, hit: 0 });
-  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ recall on the issue’s edit set (centred crop)', value: Math.round((goalSet.hit / goalSet.n) * 1000) / 10, unit: '%', goal: '≥ 95 %', met: goalSet.hit / goalSet.n >= 0.95, note: `${goalSet.hit}/${goalSet.n} over ${realPhotos} real photos; ${Object.entries(perEdit).map(([k, e]) => `${k} ${e.hit}/${e.n}`).join(', ')}` });
-  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ recall incl. one-sided 10 % crop', value: Math.round((all.hit / all.n) * 1000) / 10, unit: '%', note: 'PDQ is not built for off-centre crops' });
-  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ false matches between unrelated photos', value: Math.round((falseMatches / pairs) * 100000) / 1000, unit: '%', goal: '≤ 0.1 %', met: falseMatches / pairs <= 0.001, note: `${falseMatches} of ${pairs} pairs of ${realPhotos} real photos and 100 synthetic pictures (each side: 8 dihedral + centre-crop hash)` });
+  const sum = (f: (k: string) => boolean) => Object.entries(perEdit).filter(([k]) => f(k)).reduce((s, [, e]) => ({ n: s.n + e.n, hit: s.hit + e.hit, before: s.before + e.before }), { n: 0, hit: 0, before: 0 });
+  const goalSet = sum((k) => !ONE_SIDED(k));
+  const oneSided = sum(ONE_SIDED);
+  const all = sum(() => true);
+  const pctOf = (x: number, n: number) => Math.round((x / n) * 1000) / 10;
+  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ recall on the issue’s edit set (centred crop)', value: pctOf(goalSet.hit, goalSet.n), unit: '%', goal: '≥ 95 %', met: goalSet.hit / goalSet.n >= 0.95, note: `${goalSet.hit}/${goalSet.n} over ${realPhotos} real photos (previous rule ${goalSet.before}/${goalSet.n}); ${Object.entries(perEdit).map(([k, e]) => `${k} ${e.hit}/${e.n}`).join(', ')}` });
+  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ recall on one-sided crops (5–15 % from one side)', value: pctOf(oneSided.hit, oneSided.n), unit: '%', note: `${oneSided.hit}/${oneSided.n}; previous rule (whole + centre 95 % indexed, no probes) ${oneSided.before}/${oneSided.n}` });
+  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ recall, all edits incl. one-sided crops', value: pctOf(all.hit, all.n), unit: '%', goal: '≥ 95 %', met: all.hit / all.n >= 0.95, note: `${all.hit}/${all.n}; previous rule ${all.before}/${all.n}` });
+  figures.push({ bench: 'fingerprint', dialect: '-', metric: 'PDQ false matches between unrelated pictures', value: Math.round((falseMatches / pairs) * 100000) / 1000, unit: '%', goal: '≤ 0.1 %', met: falseMatches / pairs <= 0.001, note: `${falseMatches} of ${pairs} ordered pairs of ${realPhotos} real photos and 100 synthetic pictures (search hashes of one vs indexed hashes of the other)` });
 }
 
 function textSearch(quick: boolean, figures: Figure[]) {

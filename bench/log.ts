@@ -4,6 +4,7 @@
  *   npx tsx bench/log.ts            # full: 1M-entry proofs and audit on SQLite and PostgreSQL
  *   npx tsx bench/log.ts --quick    # smaller sizes, for a smoke run
  *   npx tsx bench/log.ts --no-pg    # SQLite only
+ *   npx tsx bench/log.ts --stages throughput,audit   # some of: throughput, latency, proofs, audit
  *
  * Writes bench/results/log.json. Also usable from bench/run.ts through `logBench`.
  */
@@ -159,16 +160,25 @@ async function audit(dialect: Dialect, n: number) {
     const integrated = performance.now() - t0 - seeded;
     // Fresh tables: give the planner the statistics autovacuum would have gathered by now.
     if (dialect === 'postgres') await sql`analyze`.execute(bp.p.database.db);
-    const cpu0 = process.cpuUsage();
-    const r = await bp.p.logAudit.run();
-    const cpu = process.cpuUsage(cpu0);
-    if (!r.ok) throw new Error(`audit of the seeded log failed: ${JSON.stringify(r.problems.slice(0, 3))}`);
+    // The same log audited in this thread and over worker threads, one after the other.
+    const timed = async (threads: number) => {
+      const cpu0 = process.cpuUsage();
+      const r = await bp.p.logAudit.run({ threads });
+      const cpu = process.cpuUsage(cpu0);
+      if (!r.ok) throw new Error(`audit of the seeded log failed: ${JSON.stringify(r.problems.slice(0, 3))}`);
+      return { threads, entries: r.entries, seconds: round(r.durationMs / 1000), cpuSeconds: round((cpu.user + cpu.system) / 1e6), entriesPerSec: Math.round(r.entries / (r.durationMs / 1000)) };
+    };
+    const single = await timed(1);
+    const parallel = await timed(os.availableParallelism());
     return {
-      entries: r.entries,
-      auditSeconds: round(r.durationMs / 1000),
-      /** CPU time of this process during the audit: less sensitive to other load on the machine. */
-      auditCpuSeconds: round((cpu.user + cpu.system) / 1e6),
-      entriesPerSec: Math.round(r.entries / (r.durationMs / 1000)),
+      entries: single.entries,
+      auditSeconds: parallel.seconds,
+      /** CPU time of this process (all its threads) during the audit: less sensitive to other load on the machine. */
+      auditCpuSeconds: parallel.cpuSeconds,
+      entriesPerSec: parallel.entriesPerSec,
+      singleThread: single,
+      parallel,
+      speedup: round(single.seconds / parallel.seconds),
       seedSeconds: round(seeded / 1000),
       integrateSeconds: round(integrated / 1000),
     };
@@ -177,7 +187,8 @@ async function audit(dialect: Dialect, n: number) {
   }
 }
 
-export async function logBench(o: BenchOptions): Promise<BenchReport> {
+export async function logBench(o: BenchOptions, stages?: readonly string[]): Promise<BenchReport> {
+  const want = (stage: string) => !stages || stages.includes(stage);
   const dialects: Dialect[] = o.pgSkip ? ['sqlite'] : ['sqlite', 'postgres'];
   const size = o.quick ? { append: 20_000, latency: 5, proofs: 100_000, audit: 20_000 } : { append: 200_000, latency: 20, proofs: 1_000_000, audit: 1_000_000 };
   const results: Record<string, unknown> = {};
@@ -189,26 +200,45 @@ export async function logBench(o: BenchOptions): Promise<BenchReport> {
       load[name] = round(os.loadavg()[0]!);
       log(`log ${d}: ${what} (load ${load[name]})`);
     };
-    stage('throughput', `appends (${size.append})`);
-    const t = await logBenchThroughput(d, d === 'postgres' ? size.append / 2 : size.append);
-    stage('latency', `checkpoint latency (${size.latency} approvals)`);
-    const l = await latency(d, size.latency);
-    stage('proofs', `inclusion proofs at ${size.proofs} leaves`);
-    const p = await proofs(d, size.proofs, 2000);
-    stage('audit', `audit of ${size.audit} registrations`);
-    const a = await audit(d, size.audit);
-    results[d] = { throughput: t, checkpointLatencyMs: l, proofs: p, audit: a, loadAverageBefore: load };
     const goal = d === 'sqlite' ? 20_000 : 10_000;
-    figures.push(
-      { bench: 'log', dialect: d, metric: 'appends/s, sequence+integrate+publish', value: t.endToEndPerSec, unit: '/s', goal: `≥ ${goal}`, met: t.endToEndPerSec >= goal },
-      { bench: 'log', dialect: d, metric: 'approval → checkpoint p50', value: l.p50, unit: 'ms', goal: '≤ 1000', met: l.p50 <= 1000 },
-      { bench: 'log', dialect: d, metric: 'approval → checkpoint max', value: l.max, unit: 'ms', goal: '≤ 1000', met: l.max <= 1000 },
-      { bench: 'log', dialect: d, metric: `inclusion proof p50 at ${p.treeSize} (server, warm tile cache)`, value: p.serverWarm.p50, unit: 'ms', goal: '≤ 0.1', met: p.serverWarm.p50 <= 0.1 },
-      { bench: 'log', dialect: d, metric: `inclusion proof p50 at ${p.treeSize} (server, first pass: tiles read and expanded)`, value: p.serverCold.p50, unit: 'ms' },
-      { bench: 'log', dialect: d, metric: `inclusion proof p50 at ${p.treeSize} (client, raw tiles in memory)`, value: p.clientRawTiles.p50, unit: 'ms' },
-      { bench: 'log', dialect: d, metric: `audit of ${a.entries} registrations`, value: a.auditSeconds, unit: 's', goal: '≤ 30', met: a.auditSeconds <= 30 },
-      { bench: 'log', dialect: d, metric: `audit of ${a.entries} registrations, CPU time of the app process`, value: a.auditCpuSeconds, unit: 's' },
-    );
+    const r: Record<string, unknown> = { loadAverageBefore: load };
+    results[d] = r;
+    if (want('throughput')) {
+      stage('throughput', `appends (${size.append})`);
+      const t = await logBenchThroughput(d, d === 'postgres' ? size.append / 2 : size.append);
+      r.throughput = t;
+      figures.push({ bench: 'log', dialect: d, metric: 'appends/s, sequence+integrate+publish', value: t.endToEndPerSec, unit: '/s', goal: `≥ ${goal}`, met: t.endToEndPerSec >= goal });
+    }
+    if (want('latency')) {
+      stage('latency', `checkpoint latency (${size.latency} approvals)`);
+      const l = await latency(d, size.latency);
+      r.checkpointLatencyMs = l;
+      figures.push(
+        { bench: 'log', dialect: d, metric: 'approval → checkpoint p50', value: l.p50, unit: 'ms', goal: '≤ 1000', met: l.p50 <= 1000 },
+        { bench: 'log', dialect: d, metric: 'approval → checkpoint max', value: l.max, unit: 'ms', goal: '≤ 1000', met: l.max <= 1000 },
+      );
+    }
+    if (want('proofs')) {
+      stage('proofs', `inclusion proofs at ${size.proofs} leaves`);
+      const p = await proofs(d, size.proofs, 2000);
+      r.proofs = p;
+      figures.push(
+        { bench: 'log', dialect: d, metric: `inclusion proof p50 at ${p.treeSize} (server, warm tile cache)`, value: p.serverWarm.p50, unit: 'ms', goal: '≤ 0.1', met: p.serverWarm.p50 <= 0.1 },
+        { bench: 'log', dialect: d, metric: `inclusion proof p50 at ${p.treeSize} (server, first pass: tiles read and expanded)`, value: p.serverCold.p50, unit: 'ms' },
+        { bench: 'log', dialect: d, metric: `inclusion proof p50 at ${p.treeSize} (client, raw tiles in memory)`, value: p.clientRawTiles.p50, unit: 'ms' },
+      );
+    }
+    if (want('audit')) {
+      stage('audit', `audit of ${size.audit} registrations`);
+      const a = await audit(d, size.audit);
+      r.audit = a;
+      figures.push(
+        { bench: 'log', dialect: d, metric: `audit of ${a.entries} registrations (${a.parallel.threads} threads)`, value: a.auditSeconds, unit: 's', goal: '≤ 30', met: a.auditSeconds <= 30 },
+        { bench: 'log', dialect: d, metric: `audit of ${a.entries} registrations, 1 thread (same run)`, value: a.singleThread.seconds, unit: 's' },
+        { bench: 'log', dialect: d, metric: `audit of ${a.entries} registrations, CPU time of the app process (${a.parallel.threads} threads)`, value: a.parallel.cpuSeconds, unit: 's' },
+        { bench: 'log', dialect: d, metric: `audit of ${a.entries} registrations, CPU time of the app process (1 thread)`, value: a.singleThread.cpuSeconds, unit: 's' },
+      );
+    }
   }
   return {
     method:
@@ -219,10 +249,10 @@ export async function logBench(o: BenchOptions): Promise<BenchReport> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-pg': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-pg': { type: 'boolean', default: false }, stages: { type: 'string' } } });
   const pgSkip = values['no-pg'] ? 'skipped: --no-pg' : await pgUnreachable();
   const t0 = Date.now();
-  const report = await logBench({ quick: values.quick, runs: 1, profile: false, pgSkip });
+  const report = await logBench({ quick: values.quick, runs: 1, profile: false, pgSkip }, values.stages?.split(','));
   await mkdir(RESULTS_DIR, { recursive: true });
   const out = { date: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), machine: machine(), quick: values.quick, pgSkip, ...report };
   await writeFile(path.join(RESULTS_DIR, 'log.json'), `${JSON.stringify(out, null, 2)}\n`);

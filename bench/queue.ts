@@ -44,6 +44,10 @@ function variants(n: number): Variant[] {
     { name: 'status=submitted', qs: (i) => `status=submitted&page=${firstPages(i)}&pageSize=${PAGE_SIZE}` },
     { name: 'sort=title asc', qs: (i) => `sort=title&order=asc&page=${firstPages(i)}&pageSize=${PAGE_SIZE}` },
     { name: 'search q=某', qs: (i) => `q=${encodeURIComponent('某')}&page=${1 + (i % 3)}&pageSize=${PAGE_SIZE}` },
+    // 2 characters (below a trigram), 4 characters (the trigram index) and Latin text.
+    { name: 'search q=某日', qs: (i) => `q=${encodeURIComponent('某日')}&page=${1 + (i % 3)}&pageSize=${PAGE_SIZE}` },
+    { name: 'search q=湖畔写生', qs: () => `q=${encodeURIComponent('湖畔写生')}&pageSize=${PAGE_SIZE}` },
+    { name: 'search q=no.12', qs: (i) => `q=no.12${i % 10}&pageSize=${PAGE_SIZE}` },
     { name: 'deep page (offset 40–90 %)', qs: (i) => `page=${deep(i)}&pageSize=${PAGE_SIZE}` },
   ];
 }

@@ -11,17 +11,21 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { baseline } from './baseline.js';
+import { certificate } from './certificate.js';
 import { log, machine, pgUnreachable, RESULTS_DIR } from './lib/env.js';
 import type { BenchOptions, BenchReport, Figure } from './lib/report.js';
 import { queue } from './queue.js';
 import { submissions } from './submissions.js';
 import { uploadMemory } from './upload-memory.js';
+import { verify } from './verify.js';
 
 const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchReport>> = {
   baseline,
   submissions,
   queue,
   'upload-memory': uploadMemory,
+  certificate,
+  verify,
 };
 const ALIASES: Record<string, string> = { upload: 'upload-memory', memory: 'upload-memory', hello: 'baseline' };
 

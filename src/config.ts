@@ -21,6 +21,12 @@ export interface Config {
   timeZone: string;
   /** PostgreSQL schema to work in (default: the connection's search_path). */
   pgSchema: string | undefined;
+  /** Requests per minute per address on the public verify API; 0 = no limit (benchmarks only). */
+  publicRateLimit: number;
+  /** How long a public verify record is served from memory before it is checked again (ms); 0 = no cache. */
+  verifyCacheMs: number;
+  /** PNG of the institution's seal printed on certificates (CWS_SEAL_IMAGE); unset: a drawn default. */
+  sealImage: string | undefined;
   /** The registry log, its witnesses and timestamps (src/log/config.ts). */
   log: LogConfig;
 }
@@ -74,6 +80,9 @@ export function loadConfig(env: Source = process.env): Config {
     workers: bool(get('CWS_WORKERS'), true),
     timeZone: get('CWS_TIMEZONE') ?? 'Asia/Shanghai',
     pgSchema: get('CWS_PG_SCHEMA') || undefined,
+    publicRateLimit: int(get('CWS_PUBLIC_RATE_LIMIT'), 'CWS_PUBLIC_RATE_LIMIT', 600),
+    verifyCacheMs: int(get('CWS_VERIFY_CACHE_MS'), 'CWS_VERIFY_CACHE_MS', 1000),
+    sealImage: get('CWS_SEAL_IMAGE') ? path.resolve(get('CWS_SEAL_IMAGE')!) : undefined,
     log: loadLogConfig(get, publicUrl),
   };
 }

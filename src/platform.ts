@@ -5,11 +5,14 @@ import type { Config } from './config.js';
 import { connect, migrate, type Database_ } from './db/connect.js';
 import { JobRunner } from './jobs/runner.js';
 import { BlobStore } from './repositories/blob.store.js';
+import { CertificateRasterizer } from './repositories/certificate.rasterizer.js';
+import { FontStore } from './repositories/fonts.store.js';
 import { StatisticalDetector } from './provenance/detector/builtin.js';
 import { MediaDecoder } from './repositories/media.decoder.js';
 import { Store } from './repositories/store.js';
 import { AigcService } from './services/aigc.service.js';
 import { AuthService } from './services/auth.service.js';
+import { CertificateService } from './services/certificate.service.js';
 import { BlobGcService } from './services/blob-gc.service.js';
 import { EvidenceService } from './services/evidence.service.js';
 import { JudicialService } from './services/judicial.service.js';
@@ -19,6 +22,7 @@ import type { LogAuditService } from './services/log-audit.service.js';
 import type { LogService } from './services/log.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 import { RegistrationService } from './services/registration.service.js';
+import { RegistryEventsService } from './services/registry-events.service.js';
 import { openRegistryLog, registryJobHandlers } from './services/registry-log.js';
 import { ReviewService } from './services/review.service.js';
 import { Fingerprinter, SimilarityService } from './services/similarity.service.js';
@@ -56,6 +60,10 @@ export interface Platform {
   evidence: EvidenceService;
   /** Judicial API keys and their audited lookups. */
   judicial: JudicialService;
+  /** Registration certificates, PDF and PNG (docs/certificate.md). */
+  certificates: CertificateService;
+  /** Corrections and revocations of registrations (docs/leaf-format.md). */
+  registryEvents: RegistryEventsService;
   close(): Promise<void>;
 }
 
@@ -89,18 +97,26 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   const imports = new ImportService(store, blobs, registration, { maxImportBytes: config.maxImportBytes, enqueue: (batchId) => late.jobs!.enqueue('import.batch', { batchId }) });
   const similarity = new SimilarityService(store, blobs, new Fingerprinter(new MediaDecoder()), { enqueue: (workId) => late.jobs!.enqueue('similarity.report', { workId }) });
   const aigc = new AigcService(store, blobs, new StatisticalDetector(), { enqueue: (workId) => late.jobs!.enqueue('aigc.report', { workId }), maxInspectBytes: 256 * 1024 * 1024 });
+  const certificates = new CertificateService(store, blobs, new FontStore(), new CertificateRasterizer(), {
+    institution: config.institution,
+    timeZone: config.timeZone,
+    verifyUrl: (n) => evidence.verifyUrl(n),
+    sealImage: config.sealImage ?? null,
+  });
   const jobs = new JobRunner(store, {
     'import.batch': (p, ctx) => imports.process(p.batchId, ctx.heartbeat).then(() => undefined),
     'blobs.gc': (p) => blobGc.sweep(p.graceMs).then(() => undefined),
     'similarity.report': (p, ctx) => similarity.runReport(p.workId, ctx.heartbeat).then(() => undefined),
     'aigc.report': (p, ctx) => aigc.runReport(p.workId, ctx.heartbeat).then(() => undefined),
+    'certificate.render': (p) => certificates.renderJob(p.workId),
     ...registryJobHandlers(registry),
   }, log);
   late.jobs = jobs;
   const evidence = new EvidenceService(store, registryLog, { publicUrl: config.publicUrl });
   const judicial = new JudicialService(store, evidence);
+  const registryEvents = new RegistryEventsService(store, config.timeZone);
   return {
-    config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc, ...registry, similarity, aigc, evidence, judicial,
+    config, log, database, store, blobs, jobs, auth, registration, review, notifications, imports, blobGc, ...registry, similarity, aigc, evidence, judicial, registryEvents, certificates,
     async close() {
       await jobs.stop();
       await registryLog.integrator.stop();

@@ -19,6 +19,8 @@ export interface LoadJob {
   csrfToken?: string;
   fileBytes?: number;
   label?: string;
+  /** get: paths requested in turn (default: the path of url). */
+  paths?: string[];
 }
 
 export interface LoadResult {
@@ -51,6 +53,11 @@ function run(job: LoadJob): Promise<LoadResult> {
           },
         },
       ];
+    }
+    if (job.kind === 'get' && job.paths?.length) {
+      const paths = job.paths;
+      let k = 0;
+      requests = [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[k++ % paths.length]! }) }];
     }
     const t0 = process.hrtime.bigint();
     // autocannon ends an `amount` run on its next 1 s tick, so its own duration is rounded up

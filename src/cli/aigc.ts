@@ -8,6 +8,7 @@ import { GB_FIELDS } from '../provenance/gb45438.js';
 import { inspect } from '../provenance/inspect.js';
 import { LabelError, writeLabel } from '../provenance/label.js';
 import type { InspectReport, Trace } from '../provenance/types.js';
+import { FfmpegTool } from '../repositories/ffmpeg.tool.js';
 
 interface DetectorOpts {
   logprobUrl?: string;
@@ -72,7 +73,7 @@ export function registerAigc(program: Command): void {
   };
   aigc
     .command('label')
-    .description('write the GB 45438 implicit label into a copy of FILE (PNG, JPEG, WebP, GIF, WAV, MP3, FLAC, MP4/MOV/M4A, PDF, DOCX, Markdown)')
+    .description('write the GB 45438 implicit label into a copy of FILE (PNG, JPEG, WebP, GIF, TIFF, WAV, MP3, FLAC, Ogg, MP4/MOV/M4A, PDF, DOCX, Markdown)')
     .argument('<file>')
     .requiredOption('-o, --out <file>', 'where to write the labelled copy')
     .requiredOption('--producer <code>', 'ContentProducer: the generating service\'s name or code (printable ASCII)')
@@ -84,23 +85,28 @@ export function registerAigc(program: Command): void {
     .option('--reserved2 <text>', 'ReservedCode2', '')
     .option('--no-iptc', 'do not also write the IPTC digital source type in XMP carriers')
     .option('--text-marker <start|end>', 'Markdown: also add the explicit text label at the start or the end')
-    .option('--image-text [corner]', 'images: also draw the visible label (bottom-right, bottom-left, top-right, top-left); needs a CJK font')
-    .option('--audio-cue', 'WAV: also prepend the "short long short short" audio cue', false)
+    .option('--image-text [corner]', 'images: also draw the visible label (bottom-right, bottom-left, top-right, top-left)')
+    .option('--audio-cue', 'audio (WAV, MP3, FLAC, Ogg, M4A): also prepend the "short long short short" cue; compressed audio is re-encoded by ffmpeg', false)
+    .option('--video-text [corner]', 'MP4/MOV: also show the visible label at a corner over the first seconds (re-encoded by ffmpeg)')
+    .option('--seconds <s>', 'how long the video label stays visible (at least 2)', '3')
     .option('--json', 'print what was written as JSON', false)
-    .action(async (file: string, o: { out: string; producer: string; label: string; produceId: string; propagator: string; propagateId: string; reserved1: string; reserved2: string; iptc: boolean; textMarker?: string; imageText?: string | boolean; audioCue: boolean; json: boolean }) => {
+    .action(async (file: string, o: { out: string; producer: string; label: string; produceId: string; propagator: string; propagateId: string; reserved1: string; reserved2: string; iptc: boolean; textMarker?: string; imageText?: string | boolean; videoText?: string | boolean; seconds: string; audioCue: boolean; json: boolean }) => {
       const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new Error(`cannot read ${file}: ${e.code ?? e.message}`);
       });
       const values = { Label: o.label, ContentProducer: o.producer, ProduceID: o.produceId, ReservedCode1: o.reserved1, ContentPropagator: o.propagator, PropagateID: o.propagateId, ReservedCode2: o.reserved2 };
       try {
         const corner = typeof o.imageText === 'string' ? o.imageText : 'bottom-right';
-        if (o.imageText !== undefined && !['bottom-right', 'bottom-left', 'top-right', 'top-left'].includes(corner)) throw new Error(`unknown corner ${corner}`);
+        const videoCorner = typeof o.videoText === 'string' ? o.videoText : 'bottom-right';
+        for (const c of [o.imageText !== undefined ? corner : null, o.videoText !== undefined ? videoCorner : null]) if (c && !['bottom-right', 'bottom-left', 'top-right', 'top-left'].includes(c)) throw new Error(`unknown corner ${c}`);
         const r = await writeLabel(bytes, values, {
           filename: path.basename(file),
           iptc: o.iptc,
           ...(o.textMarker === 'start' || o.textMarker === 'end' ? { textMarker: { position: o.textMarker } } : {}),
           ...(o.imageText !== undefined ? { imageText: { corner: corner as 'bottom-right' } } : {}),
           ...(o.audioCue ? { audioCue: true } : {}),
+          ...(o.videoText !== undefined ? { videoText: { corner: videoCorner as 'bottom-right', seconds: Number(o.seconds) } } : {}),
+          media: new FfmpegTool(),
         });
         await writeFile(o.out, r.bytes);
         const summary = { file: o.out, format: r.format, carrier: r.carrier, explicit: r.explicit ?? null, label: JSON.parse(r.value) as Record<string, string>, warnings: r.warnings };

@@ -7,6 +7,8 @@ import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { fingerprintCommand, matchCommand } from './fingerprint.js';
 import { importCommand } from './import.js';
+import { eraseCommand } from './log-erase.js';
+import { rotateKeyCommand } from './log-keys.js';
 import { startCommand } from './start.js';
 import { evidenceCommand, verifyCommand } from './verify.js';
 
@@ -40,7 +42,21 @@ program
   .command('audit')
   .description('recompute the registry log from the stored rows and verify every checkpoint, cosignature and timestamp; exit 1 naming each value that no longer matches')
   .option('--json', 'print the report as JSON', false)
+  .option('--threads <n>', 'worker threads (default: CWS_AUDIT_THREADS, or one per core)', positiveInt)
   .action(auditCommand);
+
+const logCommand = program.command('log').description('operate the registry log (docs/log-operations.md)');
+logCommand
+  .command('rotate-key')
+  .description('sign checkpoints with a new log key from now on; the old public key stays trusted for earlier checkpoints')
+  .option('--json', 'print JSON', false)
+  .action(rotateKeyCommand);
+logCommand
+  .command('erase <workId>')
+  .description("erase a registered work's personal data (privacy law); the log still verifies and the audit reports the entry as erased")
+  .requiredOption('--reason <text>', 'the request or decision the erasure follows (kept on record)')
+  .option('--json', 'print JSON', false)
+  .action(eraseCommand);
 
 program
   .command('fingerprint <file>')

@@ -25,7 +25,9 @@ export interface VerifyOptions {
 
 /**
  * `cws verify PACKAGE [--content FILE…] [--key VKEY…]`: checks an evidence package with no
- * network and no database. Exit 0 when valid; 1 with a stable reason code and a sentence.
+ * network and no database. Exit 0 when valid (or valid as corrected); 1 with a stable reason
+ * code and a sentence; 2 when the package is authentic but its proven events revoke the
+ * registration, so that a script testing for 0 never accepts a revoked registration.
  */
 export async function verifyCommand(file: string, opts: VerifyOptions): Promise<void> {
   const out = (ok: boolean, body: Record<string, unknown>, line: string) => {
@@ -63,14 +65,17 @@ export async function verifyCommand(file: string, opts: VerifyOptions): Promise<
       ...(trusted.length > 0 ? { trustedLogKeys: trusted } : {}),
       checkTimestamp: (token, data) => checkTimestampToken(token, data, anchors),
     });
+    const revoked = v.state === 'revoked';
     const lines = [
-      `VALID: ${v.registrationNumber} is entry ${v.index} of ${v.origin}, proven in the checkpoint of size ${v.treeSize} signed by the log's key`,
+      `${revoked ? 'REVOKED (authentic package of a revoked registration)' : v.state === 'corrected' ? 'VALID (corrected)' : 'VALID'}: ${v.registrationNumber} is entry ${v.index} of ${v.origin}, proven in the checkpoint of size ${v.treeSize} signed by the log's key`,
       ...v.witnesses.map((w) => `  cosigned by witness ${w.name} at ${new Date(w.timestamp * 1000).toISOString()}`),
       ...v.timestamps.map((t) => `  RFC 3161 timestamp ${t.genTime} from ${t.tsaUrl} ${anchors ? '(signature chains to the given TSA certificates)' : "(imprint and TSA signature checked; pass --tsa-ca to pin the TSA's identity)"}`),
       ...v.content.map((c) => `  ${c.name}: SHA-256 ${c.sha256} is registered file ${c.fileId}`),
+      ...v.events.map((e) => `  entry ${e.index}: ${e.kind} at ${e.createdAt}${e.columns.length > 0 ? ` of ${e.columns.join(', ')}` : ''}${e.reason !== null ? ` — reason: ${e.reason}` : ''}`),
       trusted.length === 0 ? "  note: the log's key was taken from the package; pass --key with a copy obtained independently to pin it" : '  the log key matches a trusted key',
     ];
     out(true, { verdict: v }, lines.join('\n'));
+    if (revoked) process.exitCode = 2;
   } catch (e) {
     if (!(e instanceof EvidenceError)) throw e;
     out(false, { code: e.code, message: e.message }, `INVALID ${e.code}: ${e.message}`);

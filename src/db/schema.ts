@@ -173,6 +173,15 @@ export interface LogStateTable {
   updated_at: string;
 }
 
+/** Log entries whose personal data was erased (migration 0010). */
+export interface LogErasuresTable {
+  idx: number;
+  work_id: string;
+  actor_id: string | null;
+  reason: string;
+  erased_at: string;
+}
+
 export interface LogCheckpointsTable {
   size: number;
   root: Buffer;
@@ -248,11 +257,26 @@ export interface AigcReportsTable {
   updated_at: string;
 }
 
+export interface WorkSearchTable {
+  rowid: number;
+  work_id: string;
+  /** lower(title \n authors_text \n registration_number) */
+  body: string;
+}
+
+export interface WorkSearchGramsTable {
+  gram: string;
+  rid: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   setup_tokens: SetupTokensTable;
   works: WorksTable;
+  /** Search index of the review queue (migration 0009, SQLite only; kept by triggers). */
+  work_search: WorkSearchTable;
+  work_search_grams: WorkSearchGramsTable;
   blobs: BlobsTable;
   work_files: WorkFilesTable;
   work_events: WorkEventsTable;
@@ -265,6 +289,7 @@ export interface DB {
   log_tiles: LogTilesTable;
   log_state: LogStateTable;
   log_checkpoints: LogCheckpointsTable;
+  log_erasures: LogErasuresTable;
   log_cosignatures: LogCosignaturesTable;
   log_timestamps: LogTimestampsTable;
   log_witnesses: LogWitnessesTable;
@@ -274,6 +299,8 @@ export interface DB {
   aigc_reports: AigcReportsTable;
   api_keys: ApiKeysTable;
   api_key_uses: ApiKeyUsesTable;
+  certificates: CertificatesTable;
+  registry_events: RegistryEventsTable;
 }
 
 export interface ApiKeysTable {
@@ -296,5 +323,33 @@ export interface ApiKeyUsesTable {
   scope: string;
   query: string;
   ip: string;
+  created_at: string;
+}
+
+/** Corrections and revocations of registrations (migration 0008, docs/leaf-format.md). */
+export interface RegistryEventsTable {
+  id: string;
+  work_id: string;
+  kind: string;
+  columns: string;
+  fields: string;
+  reason: string;
+  actor_id: string | null;
+  created_at: string;
+}
+
+/** Rendered registration certificates (migration 0007, docs/certificate.md). */
+export interface CertificatesTable {
+  work_id: string;
+  version: string;
+  pdf_sha256: string;
+  pdf_size: number;
+  png_sha256: string;
+  png_size: number;
+  pages: number;
+  log_index: number;
+  checkpoint_size: number;
+  root_hash: string;
+  preview: string;
   created_at: string;
 }

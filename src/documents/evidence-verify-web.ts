@@ -10,7 +10,18 @@
 
 export type WebEvidenceReason = 'BAD_SIGNATURE' | 'PROOF_MISMATCH' | 'CONTENT_HASH_MISMATCH' | 'UNKNOWN_KEY' | 'MALFORMED';
 export type WebVerdict =
-  | { ok: true; registrationNumber: string; origin: string; index: number; treeSize: number; files: { sha256: string; filename: string | null }[] }
+  | {
+      ok: true;
+      registrationNumber: string;
+      origin: string;
+      index: number;
+      treeSize: number;
+      files: { sha256: string; filename: string | null }[];
+      /** From the proven events (version 2): valid, corrected or revoked. */
+      state: 'valid' | 'corrected' | 'revoked';
+      /** Each correction or revocation, proven in the same checkpoint. */
+      events: { index: number; kind: 'correction' | 'revocation'; createdAt: string }[];
+    }
   | { ok: false; code: WebEvidenceReason; message: string };
 
 class Refusal extends Error {
@@ -82,7 +93,8 @@ async function check(text: string, contentHashes: readonly string[]): Promise<We
     return fail('MALFORMED', 'the file is not JSON (truncated or not an evidence package)');
   }
   const p = obj(raw, 'the package');
-  if (p.format !== 'cws-evidence-package' || p.version !== 1) fail('MALFORMED', 'not an evidence package of version 1');
+  if (p.format !== 'cws-evidence-package' || (p.version !== 1 && p.version !== 2)) fail('MALFORMED', 'not an evidence package of version 1 or 2');
+  if (p.version === 1 && p.events !== undefined) fail('MALFORMED', 'a version 1 package has no events member');
   const log = obj(p.log, 'log');
   const origin = str(log.origin, 'log.origin');
   const vkey = str(log.verifierKey, 'log.verifierKey');
@@ -152,7 +164,40 @@ async function check(text: string, contentHashes: readonly string[]): Promise<We
     if (str(f.sha256, `record.files[${i}].sha256`) !== logged[i]) fail('CONTENT_HASH_MISMATCH', `file ${i + 1}'s SHA-256 differs from the logged one`);
   });
   for (const h of contentHashes) if (!logged.includes(h.toLowerCase())) fail('CONTENT_HASH_MISMATCH', `a dropped file (SHA-256 ${h}) is not a file of this registration`);
-  return { ok: true, registrationNumber: value('works.registration_number')!, origin, index, treeSize: size, files: files.map((f) => ({ sha256: f.sha256 as string, filename: typeof f.filename === 'string' ? f.filename : null })) };
+  const events = await checkEvents(p, index, size, root, str(record.workId, 'record.workId'), str(record.registrationNumber, 'record.registrationNumber'));
+  const state = events.some((e) => e.kind === 'revocation') ? 'revoked' : events.length > 0 ? 'corrected' : 'valid';
+  return { ok: true, state, events, registrationNumber: value('works.registration_number')!, origin, index, treeSize: size, files: files.map((f) => ({ sha256: f.sha256 as string, filename: typeof f.filename === 'string' ? f.filename : null })) };
+}
+
+/** Version 2's events: each leaf proven in the same tree, about this registration, in log order, nothing after a revocation. */
+async function checkEvents(p: Json, after: number, size: number, root: Uint8Array, workId: string, number: string) {
+  const out: { index: number; kind: 'correction' | 'revocation'; createdAt: string }[] = [];
+  const list = p.version === 1 ? [] : Array.isArray(p.events) ? p.events : fail('MALFORMED', 'events must be an array');
+  for (const [i, raw] of list.entries()) {
+    const e = obj(raw, `events[${i}]`);
+    const index = nat(e.index, `events[${i}].index`);
+    const leaf = fromB64(e.leaf, `events[${i}].leaf`);
+    const hashes = (Array.isArray(obj(e.inclusionProof, `events[${i}].inclusionProof`).hashes) ? (e.inclusionProof as Json).hashes as unknown[] : fail('MALFORMED', `events[${i}].inclusionProof.hashes must be an array`)).map((h, j) => {
+      const b = fromB64(h, `events[${i}].inclusionProof.hashes[${j}]`);
+      return b.length === 32 ? b : fail('MALFORMED', 'a proof hash is not 32 bytes');
+    });
+    if (!equal(await rootFromProof(index, size, leaf, hashes), root)) fail('PROOF_MISMATCH', `event ${i + 1} (entry ${index}) is not proven in the checkpoint`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(leaf);
+    } catch {
+      return fail('MALFORMED', `event ${i + 1}'s leaf is not UTF-8`);
+    }
+    const lines = new Map(text.split('\n').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)] as const));
+    const kind = lines.get('kind');
+    if ((kind !== 'correction' && kind !== 'revocation') || e.kind !== kind) fail('MALFORMED', `event ${i + 1} is not a correction or revocation entry as listed`);
+    if (index <= after) fail('PROOF_MISMATCH', `event ${i + 1} (entry ${index}) must come after entry ${after} in the log`);
+    after = index;
+    if (lines.get('works.id') !== workId || lines.get('works.registration_number') !== number) fail('PROOF_MISMATCH', `event ${i + 1} is not about this registration`);
+    if (out.some((x) => x.kind === 'revocation')) fail('PROOF_MISMATCH', `event ${i + 1} follows a revocation; nothing can follow one`);
+    out.push({ index, kind: kind as 'correction' | 'revocation', createdAt: lines.get('registry_events.created_at') ?? '' });
+  }
+  return out;
 }
 
 /** Verifies a package's text; never throws. `contentHashes`: SHA-256 (hex) of dropped work files. */

@@ -20,7 +20,7 @@ import {
   formatNote,
   type Checkpoint,
 } from '../ledger/index.js';
-import { DISCLOSED_WORK_COLUMNS, EVIDENCE_FORMAT, EVIDENCE_VERSION, JSON_WORK_COLUMNS, RECORD_FIELD_OF, type EvidencePackage } from './evidence.js';
+import { DISCLOSED_WORK_COLUMNS, EVIDENCE_FORMAT, EVIDENCE_VERSION, EVIDENCE_VERSIONS, JSON_WORK_COLUMNS, RECORD_FIELD_OF, stateOfEvents, type EvidencePackage } from './evidence.js';
 
 export const EVIDENCE_REASONS = ['BAD_SIGNATURE', 'PROOF_MISMATCH', 'CONTENT_HASH_MISMATCH', 'UNKNOWN_KEY', 'MALFORMED'] as const;
 export type EvidenceReason = (typeof EVIDENCE_REASONS)[number];
@@ -63,6 +63,21 @@ export interface EvidenceVerdict {
   /** Which of the given content files matched which registered file. */
   content: { name: string; sha256: string; fileId: string }[];
   disclosed: boolean;
+  /** Derived from the proven events, never from the package's `status` member. */
+  state: 'valid' | 'corrected' | 'revoked';
+  /** Corrections and revocations proven in the same checkpoint, in log order. */
+  events: VerifiedEvent[];
+}
+
+export interface VerifiedEvent {
+  index: number;
+  kind: 'correction' | 'revocation';
+  createdAt: string;
+  columns: string[];
+  /** Null when the event's personal data was erased (nothing disclosed). */
+  reason: string | null;
+  /** Corrected values by record field (JSON columns parsed); {} when erased or a revocation. */
+  corrected: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------- shape
@@ -94,7 +109,23 @@ export function parseEvidencePackage(text: string): EvidencePackage {
   }
   const p = obj(raw, 'the package');
   if (p.format !== EVIDENCE_FORMAT) fail('MALFORMED', `not an evidence package (format must be "${EVIDENCE_FORMAT}")`);
-  if (p.version !== EVIDENCE_VERSION) fail('MALFORMED', `unsupported evidence package version ${JSON.stringify(p.version)} (this verifier reads version ${EVIDENCE_VERSION})`);
+  if (typeof p.version !== 'number' || !EVIDENCE_VERSIONS.includes(p.version)) fail('MALFORMED', `unsupported evidence package version ${JSON.stringify(p.version)} (this verifier reads versions ${EVIDENCE_VERSIONS.join(', ')})`);
+  // Version 1 had no events; from version 2 on the list is required (empty when there are none).
+  if (p.version === 1 && p.events !== undefined) fail('MALFORMED', 'a version 1 package has no events member');
+  if (p.version !== 1) {
+    arr(p.events, 'events').forEach((e, i) => {
+      const ev = obj(e, `events[${i}]`);
+      nat(ev.index, `events[${i}].index`);
+      str(ev.kind, `events[${i}].kind`);
+      b64(ev.leaf, `events[${i}].leaf`);
+      arr(obj(ev.inclusionProof, `events[${i}].inclusionProof`).hashes, `events[${i}].inclusionProof.hashes`).forEach((h, j) => b64(h, `events[${i}].inclusionProof.hashes[${j}]`, 32));
+      if (ev.disclosure !== null) {
+        const d = obj(ev.disclosure, `events[${i}].disclosure`);
+        b64(d.salt, `events[${i}].disclosure.salt`, 32);
+        for (const [k, v] of Object.entries(obj(d.fields, `events[${i}].disclosure.fields`))) str(v, `events[${i}].disclosure.fields["${k}"]`);
+      }
+    });
+  }
   const record = obj(p.record, 'record');
   for (const k of ['workId', 'registrationNumber', 'category', 'registeredAt']) str(record[k], `record.${k}`);
   arr(record.files, 'record.files').forEach((f, i) => {
@@ -338,7 +369,12 @@ export function verifyEvidence(input: string | EvidencePackage, options: VerifyE
     return hit ? { name: c.name, sha256: hit.sha256, fileId: hit.id } : fail('CONTENT_HASH_MISMATCH', `${c.name} (SHA-256 ${c.sha256}) is not a file of this registration`);
   });
 
+  // 8. Later events: each proven in the same checkpoint, about this registration, in log order.
+  const events = verifyEvents(pkg, cp);
+
   return {
+    state: stateOfEvents(events.map((e) => e.kind)),
+    events,
     registrationNumber: r.registrationNumber,
     workId: r.workId,
     origin: cp.origin,
@@ -350,4 +386,81 @@ export function verifyEvidence(input: string | EvidencePackage, options: VerifyE
     content,
     disclosed: pkg.disclosure !== null,
   };
+}
+
+// ---------------------------------------------------------------------------- events
+
+const EVENT_HEAD = ['registry_events.id', 'registry_events.created_at', 'works.id', 'works.registration_number'];
+const COLUMN_FIELD: Readonly<Record<string, string>> = RECORD_FIELD_OF;
+
+/** Reads a proven correction or revocation leaf (docs/leaf-format.md); anything else is MALFORMED. */
+function readEventLeaf(bytes: Uint8Array, what: string) {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('MALFORMED', `${what}'s leaf is not UTF-8`);
+  }
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : fail('MALFORMED', `${what}'s leaf does not end with a newline`);
+  if (lines[0] !== LEAF_MAGIC) fail('MALFORMED', `${what}'s leaf has an unknown version`);
+  const pairs = lines.slice(1).map((l) => {
+    const sp = l.indexOf(' ');
+    return sp < 0 ? fail('MALFORMED', `${what}'s leaf has a line without a value`) : ([l.slice(0, sp), l.slice(sp + 1)] as const);
+  });
+  const kind = pairs[0]?.[0] === 'kind' ? pairs[0][1] : '';
+  if (kind !== 'correction' && kind !== 'revocation') fail('MALFORMED', `${what} is a ${JSON.stringify(kind)} entry; events are corrections or revocations`);
+  if (pairs[1]?.[0] !== 'salt-hash' || pairs[2]?.[0] !== 'record-commitment') fail('MALFORMED', `${what}'s leaf lacks its salt-hash or record-commitment line`);
+  const body = pairs.slice(3);
+  const values = new Map(body);
+  const columns = kind === 'correction' ? (values.get('registry_events.columns') ?? '').split(' ') : [];
+  const want = [...EVENT_HEAD, ...(kind === 'correction' ? ['registry_events.columns', ...columns.map((c) => `commit:works.${c}`)] : []), 'commit:registry_events.reason', 'commit:registry_events.actor_id'];
+  if (body.length !== want.length || want.some((k, i) => body[i]![0] !== k)) fail('MALFORMED', `${what}'s leaf is not a ${kind} leaf of version 1`);
+  if (columns.some((c) => !(DISCLOSED_WORK_COLUMNS as readonly string[]).includes(c))) fail('MALFORMED', `${what} corrects a column this verifier does not know`);
+  return { kind: kind as 'correction' | 'revocation', saltHash: pairs[1]![1], values, columns };
+}
+
+function verifyEvents(pkg: EvidencePackage, cp: Checkpoint): VerifiedEvent[] {
+  const out: VerifiedEvent[] = [];
+  let after = pkg.entry.index;
+  (pkg.events ?? []).forEach((e, i) => {
+    const what = `event ${i + 1}`;
+    const leaf = b64(e.leaf, `events[${i}].leaf`);
+    const proof = e.inclusionProof.hashes.map((h, j) => b64(h, `events[${i}].inclusionProof.hashes[${j}]`, 32));
+    guard(() => verifyInclusion(e.index, cp.size, leafHash(leaf), proof, cp.rootHash), `${what} (entry ${e.index}) is not proven in the checkpoint`);
+    const lv = readEventLeaf(leaf, what);
+    if (e.kind !== lv.kind) fail('MALFORMED', `${what} is listed as ${JSON.stringify(e.kind)} but its proven leaf is a ${lv.kind}`);
+    if (e.index <= after) fail('PROOF_MISMATCH', `${what} (entry ${e.index}) must come after entry ${after} in the log`);
+    after = e.index;
+    if (lv.values.get('works.id') !== pkg.record.workId || lv.values.get('works.registration_number') !== pkg.record.registrationNumber) {
+      fail('PROOF_MISMATCH', `${what} is about ${lv.values.get('works.registration_number')}, not this registration`);
+    }
+    if (out.some((x) => x.kind === 'revocation')) fail('PROOF_MISMATCH', `${what} follows a revocation; nothing can follow one`);
+    const verified: VerifiedEvent = { index: e.index, kind: lv.kind, createdAt: lv.values.get('registry_events.created_at')!, columns: lv.columns.filter(Boolean), reason: null, corrected: {} };
+    if (e.disclosure) {
+      const salt = b64(e.disclosure.salt, `events[${i}].disclosure.salt`, 32);
+      if (saltHash(salt) !== lv.saltHash) fail('PROOF_MISMATCH', `${what}'s disclosed salt is not the one its entry commits to`);
+      const keys = [...verified.columns.map((c) => `works.${c}`), 'registry_events.reason'];
+      const given = Object.keys(e.disclosure.fields);
+      if (given.length !== keys.length || !keys.every((k) => given.includes(k))) fail('PROOF_MISMATCH', `${what} must disclose exactly ${keys.join(', ')}`);
+      for (const k of keys) {
+        const raw = e.disclosure.fields[k]!;
+        if (commitment(salt, k, raw) !== lv.values.get(`commit:${k}`)) fail('PROOF_MISMATCH', `${what}'s disclosed ${k} does not match its commitment in the logged entry`);
+        if (k === 'registry_events.reason') verified.reason = raw;
+        else {
+          const col = k.slice('works.'.length);
+          let shown: unknown = raw;
+          if ((JSON_WORK_COLUMNS as readonly string[]).includes(col)) {
+            try {
+              shown = JSON.parse(raw);
+            } catch {
+              fail('MALFORMED', `${what}'s disclosed ${k} is not JSON`);
+            }
+          }
+          verified.corrected[COLUMN_FIELD[col] ?? col] = shown;
+        }
+      }
+    }
+    out.push(verified);
+  });
+  return out;
 }

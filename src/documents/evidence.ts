@@ -10,7 +10,9 @@
  */
 
 export const EVIDENCE_FORMAT = 'cws-evidence-package';
-export const EVIDENCE_VERSION = 1;
+/** Version 2 added `events` (corrections and revocations); version 1 packages still verify. */
+export const EVIDENCE_VERSION = 2;
+export const EVIDENCE_VERSIONS: readonly number[] = [1, 2];
 
 /**
  * Personal columns the package discloses (with the entry's salt) so that their commitments
@@ -59,9 +61,22 @@ export interface EvidenceRecord {
   files: EvidenceFile[];
 }
 
+/**
+ * A later log entry about the same registration (kind `correction` or `revocation`), proven
+ * in the same checkpoint as the approval. `disclosure` opens its commitments: the corrected
+ * values (`works.<column>`, stored text) and `registry_events.reason`.
+ */
+export interface EvidenceEvent {
+  index: number;
+  kind: string;
+  leaf: string;
+  inclusionProof: { hashes: string[] };
+  disclosure: { salt: string; fields: Record<string, string> } | null;
+}
+
 export interface EvidencePackage {
   format: typeof EVIDENCE_FORMAT;
-  version: typeof EVIDENCE_VERSION;
+  version: number;
   generatedAt: string;
   verifyUrl: string | null;
   summary: { 'zh-CN': string; en: string };
@@ -75,6 +90,22 @@ export interface EvidencePackage {
   log: { origin: string; verifierKey: string };
   witnesses: { verifierKey: string }[];
   timestamps: { tsaUrl: string; genTime: string; token: string }[];
+  /** Version 2: later events in log order, each proven against `checkpoint` (absent in version 1). */
+  events?: EvidenceEvent[];
+}
+
+/** A correction or revocation as stored, with its entry and inclusion proof (same checkpoint). */
+export interface EvidenceEventInput {
+  index: number;
+  kind: string;
+  leaf: Uint8Array;
+  salt: Uint8Array | null;
+  proof: readonly Uint8Array[];
+  /** registry_events.columns / .fields / .reason / .created_at */
+  columns: string;
+  fields: string;
+  reason: string;
+  createdAt: string;
 }
 
 /** Stored values a package is built from (rows as the database holds them). */
@@ -104,9 +135,42 @@ export interface EvidenceInput {
   categoryLabel?: { zh: string; en: string };
   verifyUrl?: string | null;
   now: string;
+  /** Corrections and revocations covered by the checkpoint, in log order. */
+  events?: readonly EvidenceEventInput[];
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+
+/** The registration's status after its events: what the summary states and a verifier recomputes. */
+export function stateOfEvents(kinds: readonly string[]): 'valid' | 'corrected' | 'revoked' {
+  if (kinds.includes('revocation')) return 'revoked';
+  return kinds.includes('correction') ? 'corrected' : 'valid';
+}
+
+function eventLines(input: EvidenceInput, lang: 'zh' | 'en'): string[] {
+  const events = input.events ?? [];
+  const state = stateOfEvents(events.map((e) => e.kind));
+  const out: string[] = [];
+  if (state === 'revoked') out.push(lang === 'zh' ? '状态：已撤销（REVOKED）。本登记已被撤销，不再有效。' : 'Status: REVOKED. This registration has been revoked and is no longer in force.');
+  else if (state === 'corrected') out.push(lang === 'zh' ? '状态：有效（已更正）。' : 'Status: valid (corrected).');
+  for (const e of events) {
+    const what = e.kind === 'revocation' ? (lang === 'zh' ? '撤销' : 'revocation') : `${lang === 'zh' ? '更正' : 'correction of'} ${e.columns}`;
+    out.push(`  - ${lang === 'zh' ? '日志第' : 'log entry'} ${e.index}${lang === 'zh' ? ' 条' : ''}: ${what} (${e.createdAt})${e.salt ? `: ${e.reason}` : ''}`);
+  }
+  return out;
+}
+
+function eventOf(e: EvidenceEventInput): EvidenceEvent {
+  let disclosure: EvidenceEvent['disclosure'] = null;
+  if (e.salt) {
+    const stored = JSON.parse(e.fields) as Record<string, string>;
+    const fields: Record<string, string> = {};
+    for (const c of e.columns === '' ? [] : e.columns.split(' ')) fields[`works.${c}`] = stored[c] ?? '';
+    fields['registry_events.reason'] = e.reason;
+    disclosure = { salt: b64(e.salt), fields };
+  }
+  return { index: e.index, kind: e.kind, leaf: b64(e.leaf), inclusionProof: { hashes: e.proof.map(b64) }, disclosure };
+}
 
 function summaryOf(input: EvidenceInput, erased: boolean): EvidencePackage['summary'] {
   const w = input.work;
@@ -119,6 +183,7 @@ function summaryOf(input: EvidenceInput, erased: boolean): EvidencePackage['summ
       `作品类别：${cat.zh}；登记时间：${w.registered_at}`,
       `该登记是透明日志 ${input.log.origin} 第 ${input.entry.index} 条记录，包含于大小为 ${input.checkpoint.size} 的已签名检查点。`,
       `文件：\n${files}`,
+      ...eventLines(input, 'zh'),
       '用 `cws verify` 或 verifier.html 离线核验本文件；本摘要仅供阅读，不作为证据。',
     ].join('\n'),
     en: [
@@ -127,6 +192,7 @@ function summaryOf(input: EvidenceInput, erased: boolean): EvidencePackage['summ
       `Category: ${cat.en}; registered at ${w.registered_at}`,
       `Entry ${input.entry.index} of the transparency log ${input.log.origin}, included in the signed checkpoint of size ${input.checkpoint.size}.`,
       `Files:\n${files}`,
+      ...eventLines(input, 'en'),
       'Check this file offline with `cws verify` or verifier.html; this summary is for reading only and is not evidence.',
     ].join('\n'),
   };
@@ -150,14 +216,14 @@ export function buildEvidencePackage(input: EvidenceInput): EvidencePackage {
         fields: Object.fromEntries(DISCLOSED_WORK_COLUMNS.map((c) => [`works.${c}`, w[c]])),
         filenames: input.files.map((f) => f.filename),
       };
-  const state = w.status === 'approved' ? 'valid' : w.status;
+  const state = stateOfEvents((input.events ?? []).map((e) => e.kind));
   return {
     format: EVIDENCE_FORMAT,
     version: EVIDENCE_VERSION,
     generatedAt: input.now,
     verifyUrl: input.verifyUrl ?? null,
     summary: summaryOf(input, erased),
-    status: { state, note: 'Status at generation time, for information; corrections and revocations are logged as later entries.' },
+    status: { state, note: 'For information; a verifier derives the status from the proven events. Events after this checkpoint are not in this package.' },
     record,
     disclosure,
     entry: { index: input.entry.index, kind: input.entry.kind, leaf: b64(input.entry.leaf) },
@@ -166,6 +232,7 @@ export function buildEvidencePackage(input: EvidenceInput): EvidencePackage {
     log: { origin: input.log.origin, verifierKey: input.log.verifierKey },
     witnesses: input.witnessKeys.map((verifierKey) => ({ verifierKey })),
     timestamps: input.timestamps.map((t) => ({ tsaUrl: t.tsaUrl, genTime: t.genTime, token: t.token })),
+    events: (input.events ?? []).map(eventOf),
   };
 }
 

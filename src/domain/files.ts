@@ -97,3 +97,8 @@ export function checkContent(name: string, head: Buffer): { ext: string; mediaTy
   }
   return t;
 }
+
+/** The image type (png, jpg, gif, webp, tif) the first bytes announce, or null: decides whether an anonymous upload is worth decoding. */
+export function imageTypeOfHead(head: Buffer): string | null {
+  return RULES.find((r) => r.kind === 'image' && r.magic(head))?.ext ?? null;
+}

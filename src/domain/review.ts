@@ -1,6 +1,7 @@
 import { AppError } from './errors.js';
 
-export const WORK_STATUSES = ['draft', 'submitted', 'in_review', 'changes_requested', 'rejected', 'approved', 'withdrawn'] as const;
+// `corrected` and `revoked` follow `approved` through registry events (src/services/registry-events.service.ts).
+export const WORK_STATUSES = ['draft', 'submitted', 'in_review', 'changes_requested', 'rejected', 'approved', 'withdrawn', 'corrected', 'revoked'] as const;
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 
 export const ROLES = ['creator', 'reviewer', 'admin', 'judicial'] as const;

@@ -33,6 +33,21 @@ const DCT = (() => {
   return m;
 })();
 
+const LUT_R = Float32Array.from({ length: 256 }, (_, v) => LUMA_R * v);
+const LUT_G = Float32Array.from({ length: 256 }, (_, v) => LUMA_G * v);
+const LUT_B = Float32Array.from({ length: 256 }, (_, v) => LUMA_B * v);
+
+/** Luma of `n` pixels from `pixels[p…]` into `out[o…]`; per-channel products are looked up (the single-precision values the reference computes). */
+function lumaRun(pixels: Uint8Array, p: number, channels: number, out: Float32Array, o: number, n: number): void {
+  // Locals, not the module constants, inside the hot loop: V8 then skips the checks on module-level bindings.
+  const lr = LUT_R;
+  const lg = LUT_G;
+  const lb = LUT_B;
+  const fr = Math.fround;
+  if (channels <= 2) for (let i = 0; i < n; i++, p += channels) out[o + i] = pixels[p]!;
+  else for (let i = 0; i < n; i++, p += channels) out[o + i] = fr(fr(lr[pixels[p]!]! + lg[pixels[p + 1]!]!) + lb[pixels[p + 2]!]!);
+}
+
 /**
  * Luma (0.299 R + 0.587 G + 0.114 B, single precision) from interleaved 8-bit pixels with
  * 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA) channels; alpha is ignored.
@@ -41,71 +56,39 @@ export function lumaFromPixels(pixels: Uint8Array, width: number, height: number
   const n = width * height;
   if (pixels.length < n * channels) throw new RangeError(`pixel buffer too short: ${pixels.length} < ${n * channels}`);
   const out = new Float32Array(n);
-  if (channels <= 2) {
-    for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = pixels[p]!;
-  } else {
-    // Per-channel products are looked up (the same single-precision values the reference computes).
-    for (let i = 0, p = 0; i < n; i++, p += channels) out[i] = f(f(LUT_R[pixels[p]!]! + LUT_G[pixels[p + 1]!]!) + LUT_B[pixels[p + 2]!]!);
-  }
+  lumaRun(pixels, 0, channels, out, 0, n);
   return out;
 }
-
-const LUT_R = Float32Array.from({ length: 256 }, (_, v) => LUMA_R * v);
-const LUT_G = Float32Array.from({ length: 256 }, (_, v) => LUMA_G * v);
-const LUT_B = Float32Array.from({ length: 256 }, (_, v) => LUMA_B * v);
 
 /** Window size of one box-filter pass, so that two passes cover one output cell (rounded up). */
 export const jaroszWindow = (oldDim: number, newDim: number): number => Math.floor((oldDim + 2 * newDim - 1) / (2 * newDim));
 
-/** One running-mean pass along a vector of `len` values spaced `stride` apart; the window is centred and shrinks at the edges. */
-function box1d(src: Float32Array, dst: Float32Array, start: number, len: number, stride: number, window: number): void {
-  const half = Math.floor((window + 2) / 2);
-  const p1 = half - 1;
-  const p2 = window - half + 1;
-  const p3 = len - window;
-  const p4 = half - 1;
-  let li = start;
-  let ri = start;
-  let oi = start;
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < p1; i++) {
-    sum = f(sum + src[ri]!);
-    count++;
-    ri += stride;
-  }
-  for (let i = 0; i < p2; i++) {
-    sum = f(sum + src[ri]!);
-    count++;
-    dst[oi] = sum / count;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < p3; i++) {
-    sum = f(sum + src[ri]!);
-    sum = f(sum - src[li]!);
-    dst[oi] = sum / count;
-    li += stride;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < p4; i++) {
-    sum = f(sum - src[li]!);
-    count--;
-    dst[oi] = sum / count;
-    li += stride;
-    oi += stride;
-  }
+/**
+ * 1/count for every count a window can hold. Multiplying a single-precision sum by the
+ * double-precision reciprocal and rounding to single precision gives exactly the quotient
+ * sum/count rounded to single precision (what the reference computes): the error of the
+ * product (< 2⁻⁵²) is far smaller than the distance of sum/count from any rounding midpoint of
+ * single precision (≥ 2⁻²⁵/count relative, since a 24-bit numerator over an integer
+ * count can never fall exactly on a 25-bit midpoint). A multiplication is several times
+ * cheaper than a division, and the box filter does one per pixel and pass.
+ */
+let reciprocals = new Float64Array(0);
+function reciprocalsUpTo(n: number): Float64Array {
+  if (reciprocals.length <= n) reciprocals = Float64Array.from({ length: n + 1 }, (_, c) => (c === 0 ? 0 : 1 / c));
+  return reciprocals;
 }
 
 /**
  * The same running mean down every column at once, row by row (cache-friendly): each column's
  * sum sees the same additions and subtractions in the same order as box1d would give it.
  */
-function boxColumns(src: Float32Array, dst: Float32Array, rows: number, cols: number, window: number): void {
+function boxColumns(src: Float32Array, dst: Float32Array, rows: number, cols: number, window: number, inv: Float64Array): void {
   const half = Math.floor((window + 2) / 2);
-  const sums = new Float32Array(cols);
+  if (colSums.length < cols) colSums = new Float32Array(cols);
+  const sums = colSums;
+  sums.fill(0, 0, cols);
   const phases = [half - 1, window - half + 1, rows - window, half - 1];
+  const fr = Math.fround;
   let ri = 0;
   let li = 0;
   let oi = 0;
@@ -114,73 +97,132 @@ function boxColumns(src: Float32Array, dst: Float32Array, rows: number, cols: nu
     const reps = phases[phase]!;
     for (let rep = 0; rep < reps; rep++) {
       // Phases: 0 add; 1 add, write; 2 add, subtract, write; 3 subtract, write (as box1d).
-      if (phase < 3) {
+      if (phase === 2) {
+        // The common case in one loop: one read of each row, one write.
+        const a = ri++ * cols;
+        const s = li++ * cols;
+        const o = oi++ * cols;
+        const r = inv[count]!;
+        for (let j = 0; j < cols; j++) {
+          // fround, not the value of an assignment: that is the unrounded double.
+          const v = fr(fr(sums[j]! + src[a + j]!) - src[s + j]!);
+          sums[j] = v;
+          dst[o + j] = v * r;
+        }
+        continue;
+      }
+      if (phase < 2) {
         const o = ri++ * cols;
         for (let j = 0; j < cols; j++) sums[j] = sums[j]! + src[o + j]!;
-        if (phase < 2) count++;
-      }
-      if (phase >= 2) {
+        count++;
+      } else {
         const o = li++ * cols;
         for (let j = 0; j < cols; j++) sums[j] = sums[j]! - src[o + j]!;
-        if (phase === 3) count--;
+        count--;
       }
       if (phase >= 1) {
         const o = oi++ * cols;
-        for (let j = 0; j < cols; j++) dst[o + j] = sums[j]! / count;
+        const r = inv[count]!;
+        for (let j = 0; j < cols; j++) dst[o + j] = sums[j]! * r;
       }
     }
   }
 }
 
 /**
- * box1d along one row (stride 1), but only dividing and storing at the given ascending
- * positions: the running sum takes every step as in box1d, so the stored values are the same.
+ * The running mean along every row of a rows×cols image, four rows at a time: the four sums
+ * are independent chains the processor overlaps (one row after another, every step would wait
+ * for the previous rounding). Each sum sees the additions and subtractions in the reference's
+ * order: add while the window fills, add then subtract in the middle, subtract while it empties
+ * at the far edge; the window is centred and shrinks at the edges. Position j of row i is
+ * stored at dst[i·dRow + j·dPos] for every j, or, given `at` (ascending, may repeat), only at
+ * those positions, the k-th at dst[i·dRow + k·dPos].
  */
-function box1dAt(src: Float32Array, start: number, len: number, window: number, at: Int32Array, dst: Float32Array, dstStart: number): void {
+function boxRows(src: Float32Array, rows: number, cols: number, window: number, inv: Float64Array, dst: Float32Array, dRow: number, dPos: number, at: Int32Array | null): void {
   const half = Math.floor((window + 2) / 2);
   const p1 = half - 1;
   const p2 = window - half + 1;
-  const p3 = len - window;
-  const p4 = half - 1;
-  const nAt = at.length;
-  let li = start;
-  let ri = start;
-  let oi = 0;
-  let sum = 0;
-  let count = 0;
-  let next = 0;
-  // `at` is ascending and may repeat a position (an image narrower than 64 samples a pixel twice).
-  for (let i = 0; i < p1; i++) {
-    sum = f(sum + src[ri++]!);
-    count++;
-  }
-  for (let i = 0; i < p2; i++, oi++) {
-    sum = f(sum + src[ri++]!);
-    count++;
-    while (next < nAt && at[next] === oi) dst[dstStart + next++] = sum / count;
-  }
-  for (let i = 0; i < p3; i++, oi++) {
-    sum = f(sum + src[ri++]!);
-    sum = f(sum - src[li++]!);
-    while (next < nAt && at[next] === oi) dst[dstStart + next++] = sum / count;
-  }
-  for (let i = 0; i < p4; i++, oi++) {
-    sum = f(sum - src[li++]!);
-    count--;
-    while (next < nAt && at[next] === oi) dst[dstStart + next++] = sum / count;
+  const p3 = cols - window;
+  const fr = Math.fround;
+  const nAt = at ? at.length : 0;
+  for (let i = 0; i < rows; i += 4) {
+    // Past the last row, the spare chains repeat it and store nothing.
+    const b0 = i * cols;
+    const b1 = Math.min(i + 1, rows - 1) * cols;
+    const b2 = Math.min(i + 2, rows - 1) * cols;
+    const b3 = Math.min(i + 3, rows - 1) * cols;
+    const live = Math.min(4, rows - i);
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let count = 0;
+    let ri = 0;
+    let li = 0;
+    let next = 0;
+    let want = at ? at[0]! : 0;
+    for (let pos = -p1; pos < cols; pos++) {
+      if (pos < p2) {
+        s0 = fr(s0 + src[b0 + ri]!);
+        s1 = fr(s1 + src[b1 + ri]!);
+        s2 = fr(s2 + src[b2 + ri]!);
+        s3 = fr(s3 + src[b3 + ri]!);
+        ri++;
+        count++;
+      } else if (pos < p2 + p3) {
+        s0 = fr(fr(s0 + src[b0 + ri]!) - src[b0 + li]!);
+        s1 = fr(fr(s1 + src[b1 + ri]!) - src[b1 + li]!);
+        s2 = fr(fr(s2 + src[b2 + ri]!) - src[b2 + li]!);
+        s3 = fr(fr(s3 + src[b3 + ri]!) - src[b3 + li]!);
+        ri++;
+        li++;
+      } else {
+        s0 = fr(s0 - src[b0 + li]!);
+        s1 = fr(s1 - src[b1 + li]!);
+        s2 = fr(s2 - src[b2 + li]!);
+        s3 = fr(s3 - src[b3 + li]!);
+        li++;
+        count--;
+      }
+      if (pos < 0) continue;
+      while (at ? want === pos : next === 0) {
+        const r = inv[count]!;
+        const o = i * dRow + (at ? next : pos) * dPos;
+        dst[o] = s0 * r;
+        if (live > 1) dst[o + dRow] = s1 * r;
+        if (live > 2) dst[o + 2 * dRow] = s2 * r;
+        if (live > 3) dst[o + 3 * dRow] = s3 * r;
+        if (!at) break;
+        want = ++next < nAt ? at[next]! : -1;
+      }
+    }
   }
 }
 
+// Scratch buffers reused across images: hashing is synchronous, so one set per thread is enough,
+// and not allocating (and zeroing) megabytes per image keeps the garbage collector out of the way.
 let scratchA = new Float32Array(0);
 let scratchB = new Float32Array(0);
+let colSums = new Float32Array(0);
+const sampledCache = new Map<number, Int32Array>();
+const sampled = (dim: number): Int32Array => {
+  let s = sampledCache.get(dim);
+  if (!s) {
+    s = Int32Array.from({ length: 64 }, (_, k) => Math.floor(((k + 0.5) * dim) / 64));
+    if (sampledCache.size > 64) sampledCache.clear();
+    sampledCache.set(dim, s);
+  }
+  return s;
+};
 
 /**
- * Blurs with two row+column box passes, then samples 64×64 cell centres. The second pass
+ * Blurs with two row+column box passes, then samples 64×64 cell centres. The first row pass
+ * reads luma straight from the pixels (`pixels` given) or from a luma image. The second pass
  * computes only what the sampling reads: the second row pass stores the 64 sampled columns
  * (its running sums still take every step), and the second column pass runs down those 64
  * columns only. The sampled values are bit-identical to filtering everything.
  */
-function downsample64(luma: Float32Array, rows: number, cols: number): Float32Array {
+function downsample64(rows: number, cols: number, luma: Float32Array | null, pixels: Uint8Array | null, channels: number): Float32Array {
   const n = rows * cols;
   if (scratchA.length < n) {
     scratchA = new Float32Array(n);
@@ -190,23 +232,16 @@ function downsample64(luma: Float32Array, rows: number, cols: number): Float32Ar
   const b = scratchB;
   const wRows = jaroszWindow(cols, 64);
   const wCols = jaroszWindow(rows, 64);
-  for (let i = 0; i < rows; i++) box1d(luma, b, i * cols, cols, 1, wRows);
-  boxColumns(b, a, rows, cols, wCols);
-  const sampledCols = Int32Array.from({ length: 64 }, (_, oj) => Math.floor(((oj + 0.5) * cols) / 64));
+  const inv = reciprocalsUpTo(Math.max(wRows, wCols) + 1);
+  if (!luma) lumaRun(pixels!, 0, channels, a, 0, n);
+  boxRows(luma ?? a, rows, cols, wRows, inv, b, cols, 1, null);
+  boxColumns(b, a, rows, cols, wCols, inv);
   // Second row pass, stored transposed: t[oj * rows + i] = row i's filtered value at sampled column oj.
-  const rowsAt = new Float32Array(64);
   const t = b;
-  for (let i = 0; i < rows; i++) {
-    box1dAt(a, i * cols, cols, wRows, sampledCols, rowsAt, 0);
-    for (let oj = 0; oj < 64; oj++) t[oj * rows + i] = rowsAt[oj]!;
-  }
-  const sampledRows = Int32Array.from({ length: 64 }, (_, oi) => Math.floor(((oi + 0.5) * rows) / 64));
+  boxRows(a, rows, cols, wRows, inv, t, 1, rows, sampled(cols));
+  // Second column pass = a row pass along the 64 rows of t; out[oi * 64 + oj].
   const out = new Float32Array(64 * 64);
-  const colAt = new Float32Array(64);
-  for (let oj = 0; oj < 64; oj++) {
-    box1dAt(t, oj * rows, rows, wCols, sampledRows, colAt, 0);
-    for (let oi = 0; oi < 64; oi++) out[oi * 64 + oj] = colAt[oi]!;
-  }
+  boxRows(t, 64, rows, wCols, inv, out, 1, 64, sampled(rows));
   return out;
 }
 
@@ -314,10 +349,13 @@ interface Spectrum {
   quality: number;
 }
 
-function spectrum(luma: Float32Array, width: number, height: number): Spectrum | null {
+function spectrum(luma: Float32Array | null, width: number, height: number, pixels: Uint8Array | null = null, channels = 1): Spectrum | null {
   if (width < MIN_DIM || height < MIN_DIM) return null;
-  if (luma.length !== width * height) throw new RangeError(`luma has ${luma.length} values, expected ${width}×${height}`);
-  const img = width === 64 && height === 64 ? Float32Array.from(luma) : downsample64(luma, height, width);
+  if (luma && luma.length !== width * height) throw new RangeError(`luma has ${luma.length} values, expected ${width}×${height}`);
+  if (pixels && pixels.length < width * height * channels) throw new RangeError(`pixel buffer too short: ${pixels.length} < ${width * height * channels}`);
+  let img: Float32Array;
+  if (width === 64 && height === 64) img = luma ? Float32Array.from(luma) : lumaFromPixels(pixels!, 64, 64, channels);
+  else img = downsample64(height, width, luma, pixels, channels);
   return { coeffs: dct64to16(img), quality: qualityOf(img) };
 }
 
@@ -336,6 +374,17 @@ export function pdqDihedralFromLuma(luma: Float32Array, width: number, height: n
   const hashes = {} as Record<DihedralName, string>;
   for (const d of DIHEDRAL_NAMES) hashes[d] = s ? wordsToHex(bits(dihedral(s.coeffs, d))) : ZERO;
   return { quality: s?.quality ?? 0, hashes };
+}
+
+/**
+ * PDQ straight from interleaved 8-bit pixels (1–4 channels, alpha ignored), the same bits as
+ * pdqFromLuma(lumaFromPixels(…)): luma is computed row by row into the first filter pass, so
+ * no full-size luma image is made.
+ */
+export function pdqFromPixels(pixels: Uint8Array, width: number, height: number, channels: number): PdqResult {
+  const s = spectrum(null, width, height, pixels, channels);
+  if (!s) return { hash: ZERO, quality: 0 };
+  return { hash: wordsToHex(bits(s.coeffs)), quality: s.quality };
 }
 
 export function wordsToHex(w: PdqWords): string {
@@ -384,8 +433,7 @@ export function centerCrop(luma: Float32Array, width: number, height: number, fa
 }
 
 /**
- * PDQ moves by 40–70 bits when 10 % of an image's area is cropped away, so a registered
- * image is also indexed by the hash of its centre 95 % (per side): a copy cropped evenly by
- * up to ~10 % of its area then lands within the match distance of that second hash.
+ * The centre 95 % (per side) that images fingerprinted before the inner region
+ * (src/fingerprint/pdq-crops.ts) were also indexed by; kept to read and compare those rows.
  */
 export const CROP_FACTOR = 0.95;

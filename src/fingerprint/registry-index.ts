@@ -10,7 +10,7 @@ export interface IndexEntry {
   kind: PrintKind;
   /** image: its PDQ hash (only hashes of quality ≥ 50 are worth indexing). */
   pdq?: string;
-  /** image: more hashes of the same file (its centre crop), under the same file number. */
+  /** image: more hashes of the same file (its inner region; the centre 95 % for rows made before), under the same file number. */
   pdqExtra?: string[];
   /** video: PDQ of its distinct frames. */
   frames?: string[];
@@ -49,8 +49,8 @@ export class RegistryIndex {
 
   add(e: IndexEntry): void {
     const slot = this.slot(e.sha256, e.kind);
-    if (e.pdq) this.images.add(e.pdq, slot);
-    for (const h of e.pdqExtra ?? []) this.images.add(h, slot);
+    // The same hash twice for one file (a crop that changed nothing) would only cost memory.
+    for (const h of new Set([...(e.pdq ? [e.pdq] : []), ...(e.pdqExtra ?? [])].map((x) => x.toLowerCase()))) this.images.add(h, slot);
     for (const h of e.frames ?? []) this.videoFrames.add(h, slot);
     for (const k of e.audioKeys ?? []) this.audio.add(k, slot);
     if (e.bandKeys) for (const k of new Set(e.bandKeys)) this.text.add(k, slot);

@@ -47,6 +47,8 @@ const zh: Table = {
   'rule.unknown': '{field} 含有未知的条目',
   'rule.json': '{field} 不是有效的 JSON',
   'rule.not_in_archive': '压缩包或文件夹中没有文件 {filename}',
+  'rule.not_registered': '该作品尚未登记（当前状态：{status}），审核通过后才有作品登记证书',
+  'rule.not_yet_published': '登记正在写入公开登记簿日志，证书几秒钟后即可下载，请稍后重试',
 };
 
 const en: Table = {
@@ -91,6 +93,8 @@ const en: Table = {
   'rule.unknown': '{field} contains unknown entries',
   'rule.json': '{field} is not valid JSON',
   'rule.not_in_archive': 'File {filename} is not in the archive or folder',
+  'rule.not_registered': 'This work is not registered (status: {status}); only approved works have a registration certificate',
+  'rule.not_yet_published': 'The registration is being written to the public registry log; the certificate can be downloaded in a few seconds',
 };
 
 const TABLES: Record<Locale, Table> = { 'zh-CN': zh, en };

@@ -10,9 +10,11 @@ export interface JobPayloads {
   'log.timestamp': Record<string, never>;
   /** The AIGC check of a submitted work: labels, generator traces, text detector (src/services/aigc.service.ts). */
   'aigc.report': { workId: string };
+  /** The registration certificate (PDF + PNG preview) of an approved work (src/services/certificate.service.ts). */
+  'certificate.render': { workId: string };
 }
 export type JobKind = keyof JobPayloads;
-export const JOB_KINDS: readonly JobKind[] = ['import.batch', 'blobs.gc', 'similarity.report', 'log.witness', 'log.timestamp', 'aigc.report'];
+export const JOB_KINDS: readonly JobKind[] = ['import.batch', 'blobs.gc', 'similarity.report', 'log.witness', 'log.timestamp', 'aigc.report', 'certificate.render'];
 
 export type JobHandler<K extends JobKind> = (payload: JobPayloads[K], ctx: { jobId: string; attempt: number; heartbeat: () => Promise<void> }) => Promise<void>;
 export type JobHandlers = { [K in JobKind]: JobHandler<K> };

@@ -72,6 +72,41 @@ export function recordCommitment(salt: Uint8Array, fields: readonly (readonly [k
   return hash('sha256', buf, 'base64');
 }
 
+// Grown as needed and reused: the audit computes one record commitment per entry.
+let scratch = Buffer.allocUnsafe(16 * 1024);
+
+/**
+ * recordCommitment for values already in leaf order: `names.header` for the first values,
+ * then `names.perFile` repeated `files` times. Same bytes, without building key/value pairs.
+ */
+export function recordCommitmentOf(salt: Uint8Array, names: { header: readonly string[]; perFile: readonly string[] }, files: number, values: readonly CommittedValue[]): string {
+  if (salt.length !== SALT_SIZE) throw new RangeError(`salt must be ${SALT_SIZE} bytes`);
+  let at = RECORD_PREFIX.copy(scratch, 0);
+  scratch.set(salt, at);
+  at += SALT_SIZE;
+  const count = names.header.length + files * names.perFile.length;
+  if (values.length !== count) throw new RangeError(`expected ${count} committed values, got ${values.length}`);
+  for (let i = 0; i < count; i++) {
+    const key = i < names.header.length ? names.header[i]! : names.perFile[(i - names.header.length) % names.perFile.length]!;
+    let k = keyBytes.get(key);
+    if (!k) keyBytes.set(key, (k = Buffer.from(`${key}\n`, 'utf8')));
+    const value = values[i]!;
+    const text = value === null ? '' : typeof value === 'string' ? value : String(value);
+    const need = at + k.length + 5 + text.length * 3;
+    if (need > scratch.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+      scratch.copy(grown, 0, 0, at);
+      scratch = grown;
+    }
+    at += k.copy(scratch, at);
+    scratch[at] = value === null ? 0x00 : 0x01;
+    const n = text.length === 0 ? 0 : scratch.write(text, at + 5, 'utf8');
+    scratch.writeUInt32BE(n, at + 1);
+    at += 5 + n;
+  }
+  return hash('sha256', scratch.subarray(0, at), 'base64');
+}
+
 /** Published beside the commitments so an audit can tell a changed salt from changed data. */
 export function saltHash(salt: Uint8Array): string {
   if (salt.length !== SALT_SIZE) throw new RangeError(`salt must be ${SALT_SIZE} bytes`);

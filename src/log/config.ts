@@ -35,6 +35,8 @@ export interface LogConfig {
   tsaUrl: string | undefined;
   /** PEM file with the TSA's trust anchor(s), to verify its tokens. */
   tsaCaFile: string | undefined;
+  /** Threads for `cws audit`; 0 means one per available core. */
+  auditThreads: number;
 }
 
 type Get = (name: string) => string | undefined;
@@ -83,5 +85,6 @@ export function loadLogConfig(get: Get, publicUrl: string): LogConfig {
     witnessLogs,
     tsaUrl: get('CWS_TSA_URL')?.trim() || undefined,
     tsaCaFile: get('CWS_TSA_CA_FILE')?.trim() || undefined,
+    auditThreads: int(get, 'CWS_AUDIT_THREADS', 0, 0),
   };
 }

@@ -1,7 +1,15 @@
-import { BMFF, JPEG, MP3, PNG, type Asset } from '@trustnxt/c2pa-ts/asset';
-import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
-import { IngredientAssertion, ManifestStore, ValidationResult } from '@trustnxt/c2pa-ts/manifest';
+import type * as AssetLib from '@trustnxt/c2pa-ts/asset';
+import type { Asset } from '@trustnxt/c2pa-ts/asset';
+import type * as JumbfLib from '@trustnxt/c2pa-ts/jumbf';
+import type * as ManifestLib from '@trustnxt/c2pa-ts/manifest';
+import type { ManifestStore, ValidationResult } from '@trustnxt/c2pa-ts/manifest';
 import type { C2paAction, C2paTrace, Problem } from './types.js';
+
+// c2pa-ts and its crypto dependencies add ~35 MB resident: loaded with the first file
+// inspected, not when the server starts.
+let lib: Promise<{ asset: typeof AssetLib; jumbf: typeof JumbfLib; manifest: typeof ManifestLib }> | undefined;
+const c2paLib = () =>
+  (lib ??= Promise.all([import('@trustnxt/c2pa-ts/asset'), import('@trustnxt/c2pa-ts/jumbf'), import('@trustnxt/c2pa-ts/manifest')]).then(([asset, jumbf, manifest]) => ({ asset, jumbf, manifest })));
 
 /** IPTC digital source types that declare AI generation (C2PA uses the same vocabulary). */
 export const AI_SOURCE_TYPES = ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia'];
@@ -9,7 +17,7 @@ export const SYNTHETIC_SOURCE_TYPES = ['algorithmicMedia', 'compositeSynthetic']
 
 export const sourceTypeCode = (uri: string): string => uri.replace(/^https?:\/\/cv\.iptc\.org\/newscodes\/digitalsourcetype\//, '').replace(/\/$/, '');
 
-function assetFor(b: Uint8Array): Asset | null {
+function assetFor({ JPEG, PNG, BMFF, MP3 }: typeof AssetLib, b: Uint8Array): Asset | null {
   if (JPEG.canRead(b)) return new JPEG(b);
   if (PNG.canRead(b)) return new PNG(b);
   if (BMFF.canRead(b)) return new BMFF(b);
@@ -31,9 +39,10 @@ const errorTrace = (location: string, problems: Problem[], summary: string): C2p
  * a valid signature says the file is unchanged since someone signed it, not who that is.
  */
 export async function readC2pa(b: Uint8Array, location: string): Promise<C2paTrace | null> {
+  const { asset: assets, jumbf: { SuperBox }, manifest: { IngredientAssertion, ManifestStore, ValidationResult } } = await c2paLib();
   let asset: Asset | null;
   try {
-    asset = assetFor(b);
+    asset = assetFor(assets, b);
   } catch (e) {
     return errorTrace(location, [{ code: 'c2pa_container', severity: 'error', message: `the file structure around the C2PA manifest cannot be read: ${(e as Error).message}`, location }], 'C2PA manifest in an unreadable container');
   }

@@ -12,6 +12,7 @@ import { scanJpeg } from './formats/jpeg.js';
 import { scanPdf } from './formats/pdf.js';
 import { scanPng } from './formats/png.js';
 import { newScan, type Carrier, type Scan } from './formats/scan.js';
+import { pdfText } from './pdf-text.js';
 import { findTextMarkers, scanText } from './formats/text.js';
 import { scanWebp } from './formats/webp.js';
 import { generatorTrace, parseComfy, parseGeneratorJson, parseSdParameters } from './generators.js';
@@ -195,6 +196,16 @@ export async function inspect(bytes: Uint8Array, opts: InspectOptions = {}): Pro
       else problems.push({ code: 'c2pa_unreadable', severity: 'warning', message: 'a C2PA block is present but no manifest store could be extracted from it', location: c2pa.location });
     } else {
       traces.push({ kind: 'c2pa', location: c2pa.location, ai: 'possible', summary: 'C2PA manifest present; validation for this format is not supported here', problems: [{ code: 'c2pa_unsupported_format', severity: 'warning', message: `C2PA validation for ${format} is not supported by the library we use`, location: c2pa.location }], actions: [], digitalSourceTypes: [], ingredients: [], manifests: 0, signature: { status: 'unchecked', trusted: false, codes: [] } });
+    }
+  }
+  // A PDF's text layer is read only when it will be scored (pdf.js costs far more than the metadata).
+  if (format === 'pdf' && opts.detector) {
+    const pt = await pdfText(bytes);
+    if (!pt.ok) problems.push({ code: `pdf_text_${pt.reason}`, severity: 'warning', message: `no text score: ${pt.message}` });
+    else if (!pt.text.trim()) problems.push({ code: 'pdf_no_text', severity: 'info', message: `the PDF has no text layer on the ${pt.pagesRead} page(s) read (scanned pages?); its text cannot be scored` });
+    else {
+      scan.text = pt.text;
+      if (pt.truncated) problems.push({ code: 'pdf_text_truncated', severity: 'info', message: `text read from the first ${pt.pagesRead} of ${pt.pages} pages (${pt.text.length} characters)` });
     }
   }
   if (scan.text !== undefined) traces.push(...findTextMarkers(scan.text));

@@ -4,14 +4,18 @@ import { writeBmff } from './formats/bmff.js';
 import { writeDocx } from './formats/docx.js';
 import { writeGif } from './formats/gif.js';
 import { writeMp3 } from './formats/id3.js';
+import { writeOgg } from './formats/ogg-write.js';
 import { writeJpeg } from './formats/jpeg.js';
 import { writePdf } from './formats/pdf.js';
 import { writePng } from './formats/png.js';
+import { writeTiff } from './formats/tiff-write.js';
 import { addTextMarker, DEFAULT_TEXT_MARKER, writeFrontMatter } from './formats/text.js';
 import { writeWebp } from './formats/webp.js';
 import { explicitImageLabel, morseCueWav, type Corner } from './explicit.js';
+import { audioCueCompressed, explicitVideoLabel, type VideoLabelOptions } from './explicit-media.js';
 import { checkLabelInput, serializeGbLabel, type GbLabelInput } from './gb45438.js';
 import { inspect } from './inspect.js';
+import { MediaToolError, type MediaTool } from './media-tool.js';
 import type { InspectReport, Problem } from './types.js';
 import { mergeXmp } from './xmp.js';
 
@@ -21,9 +25,11 @@ export const CARRIERS: Partial<Record<Format, string>> = {
   jpeg: 'XMP packet (APP1), property TC260:AIGC',
   webp: 'XMP chunk, property TC260:AIGC',
   gif: 'XMP application extension, property TC260:AIGC',
+  tiff: 'XMP packet (IFD0 tag 700), property TC260:AIGC',
   wav: 'XMP packet (_PMX chunk), property TC260:AIGC',
   mp3: 'ID3v2 TXXX frame "AIGC"',
   flac: 'Vorbis comment AIGC=',
+  ogg: 'Vorbis comment AIGC= of each audio stream (remuxed by ffmpeg, packets copied)',
   bmff: 'moov/udta/meta keys + ilst, key "AIGC" (mdta)',
   pdf: 'document information dictionary /AIGC (incremental update)',
   docx: 'custom document property "AIGC" (docProps/custom.xml)',
@@ -49,8 +55,12 @@ export interface LabelOptions {
   textMarker?: { text?: string; position?: 'start' | 'end' };
   /** Visible label on images (text ≥ 5 % of the shortest side, at a corner); the image is re-encoded. */
   imageText?: { text?: string; corner?: Corner };
-  /** The "short long short short" cue at the start of 16-bit PCM WAV audio. */
+  /** The "short long short short" cue at the start of the audio (16-bit PCM WAV here; MP3, FLAC, Ogg, M4A through `media`). */
   audioCue?: boolean;
+  /** Visible label over the first seconds (default 3, at least 2) of an MP4/MOV video; re-encoded through `media`. */
+  videoText?: VideoLabelOptions;
+  /** ffmpeg, for the explicit labels that re-encode (video, compressed audio) and for Ogg metadata. */
+  media?: MediaTool;
 }
 
 export interface LabelResult {
@@ -67,8 +77,6 @@ export interface LabelResult {
 
 const UNSUPPORTED: Partial<Record<Format, string>> = {
   text: 'plain text has no metadata: add an explicit marker (textMarker), or save it as Markdown to carry front matter',
-  tiff: 'writing TIFF is not supported (rewriting IFD offsets safely is out of scope)',
-  ogg: 'writing Ogg is not supported (it needs re-paging); FLAC, MP3 and WAV are',
   zip: 'a plain ZIP has no metadata carrier',
   unknown: 'the file format was not recognised',
 };
@@ -78,6 +86,11 @@ const UNSUPPORTED: Partial<Record<Format, string>> = {
  * replacing any earlier label so the file carries exactly one; then reads the result back
  * with our reader and refuses to return a file on which it does not find that label.
  */
+function needMedia(media: MediaTool | undefined, what: string): MediaTool {
+  if (!media) throw new LabelError('cannot_write', `${what} needs ffmpeg to re-encode the file, and none was given`);
+  return media;
+}
+
 export async function writeLabel(input: Uint8Array, label: GbLabelInput, opts: LabelOptions = {}): Promise<LabelResult> {
   const problems = checkLabelInput(label as Record<string, unknown>);
   if (problems.some((p) => p.severity === 'error')) throw new LabelError('invalid_label', problems.map((p) => p.message).join('; '), problems);
@@ -87,20 +100,27 @@ export async function writeLabel(input: Uint8Array, label: GbLabelInput, opts: L
   let explicit: string | undefined;
   try {
     if (opts.imageText) {
-      if (!['png', 'jpeg', 'webp', 'gif'].includes(format)) throw new LabelError('unsupported_format', `a visible label can be drawn on PNG, JPEG, WebP and GIF images, not ${format}`);
+      if (!['png', 'jpeg', 'webp', 'gif', 'tiff'].includes(format)) throw new LabelError('unsupported_format', `a visible label can be drawn on PNG, JPEG, WebP, GIF and TIFF images, not ${format}`);
       const r = await explicitImageLabel(bytes, opts.imageText);
       bytes = r.bytes;
       format = detectFormat(bytes, opts.filename);
       explicit = `visible text at the ${opts.imageText.corner ?? 'bottom-right'} corner, ${r.textHeight} px high (shortest side ${r.shortestSide} px)`;
     }
+    if (opts.videoText) {
+      if (format !== 'bmff') throw new LabelError('unsupported_format', `a visible video label can be drawn on MP4 and MOV videos, not ${format}`);
+      const r = await explicitVideoLabel(bytes, needMedia(opts.media, 'the video label'), opts.videoText);
+      bytes = r.bytes;
+      explicit = `visible text at the ${opts.videoText.corner ?? 'bottom-right'} corner for the first ${r.seconds} s, ${r.textHeight} px high (shortest side ${r.shortestSide} px); video re-encoded with H.264, audio copied`;
+    }
     if (opts.audioCue) {
-      if (format !== 'wav') throw new LabelError('unsupported_format', 'the audio cue is written into 16-bit PCM WAV files only');
-      bytes = morseCueWav(bytes);
-      explicit = 'audio cue "short long short short" (Morse AI) at the start';
+      if (format === 'wav') bytes = morseCueWav(bytes);
+      else if (format === 'mp3' || format === 'flac' || format === 'ogg' || format === 'bmff') bytes = (await audioCueCompressed(bytes, format, needMedia(opts.media, 'the audio cue for compressed audio'))).bytes;
+      else throw new LabelError('unsupported_format', `the audio cue is added to WAV, MP3, FLAC, Ogg and M4A audio, not ${format}`);
+      explicit = `audio cue "short long short short" (Morse AI) at the start${format === 'wav' ? '' : ', audio re-encoded with its original codec'}`;
     }
   } catch (e) {
     if (e instanceof LabelError) throw e;
-    throw new LabelError('cannot_write', (e as Error).message);
+    throw new LabelError('cannot_write', e instanceof MediaToolError ? `${e.reason}: ${e.message}` : (e as Error).message);
   }
   const before = await inspect(bytes, opts.filename ? { filename: opts.filename } : {});
   const warnings: Problem[] = [];
@@ -141,6 +161,13 @@ export async function writeLabel(input: Uint8Array, label: GbLabelInput, opts: L
       case 'docx':
         out = writeDocx(bytes, value);
         break;
+      case 'tiff':
+        out = writeTiff(bytes, merge);
+        break;
+      case 'ogg':
+        if (!opts.media) throw new LabelError('unsupported_format', 'writing Ogg needs ffmpeg (the comment header is re-paged by remuxing), and none was given');
+        out = await writeOgg(bytes, value, opts.media);
+        break;
       case 'markdown': {
         let text = Buffer.from(bytes).toString('utf8');
         if (opts.textMarker) text = addTextMarker(text, opts.textMarker.text ?? DEFAULT_TEXT_MARKER, opts.textMarker.position ?? 'start');
@@ -152,7 +179,7 @@ export async function writeLabel(input: Uint8Array, label: GbLabelInput, opts: L
     }
   } catch (e) {
     if (e instanceof LabelError) throw e;
-    throw new LabelError('cannot_write', (e as Error).message);
+    throw new LabelError('cannot_write', e instanceof MediaToolError ? `${e.reason}: ${e.message}` : (e as Error).message);
   }
   const check = await inspect(out, opts.filename ? { filename: opts.filename } : {});
   const found = check.labels.filter((t) => t.kind === 'gb45438');

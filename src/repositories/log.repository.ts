@@ -128,6 +128,55 @@ export class LogRepository {
   }
 
   /** Compare-and-swap on the size: a second integrator that slipped past the lock changes nothing. */
+  /** Which of these entries had their personal data erased (log_erasures). */
+  async erasedAmong(indices: readonly number[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    for (let i = 0; i < indices.length; i += CHUNK) {
+      for (const r of await this.db.selectFrom('log_erasures').select('idx').where('idx', 'in', indices.slice(i, i + CHUNK)).execute()) out.add(Number(r.idx));
+    }
+    return out;
+  }
+
+  /** The log entries that record a work, and whether each still has its salt. */
+  async entriesOfWork(workId: string): Promise<{ idx: number; hasSalt: boolean }[]> {
+    const rows = await this.db.selectFrom('log_entries').select(['idx', 'salt']).where('work_id', '=', workId).orderBy('idx').execute();
+    return rows.map((r) => ({ idx: Number(r.idx), hasSalt: r.salt !== null }));
+  }
+
+  /**
+   * Erases the personal data of a work (privacy law): the salts of its log entries, so their
+   * commitments no longer point at anyone, and the personal columns the commitments covered.
+   * The entries, the tree and the checkpoints stay; each erased entry is put on record.
+   */
+  async erasePersonalData(workId: string, indices: readonly number[], e: { actorId: string | null; reason: string; now: string }): Promise<void> {
+    await this.db.updateTable('log_entries').set({ salt: null }).where('work_id', '=', workId).execute();
+    await this.db
+      .updateTable('works')
+      .set({ authors: '[]', authors_text: '', owners: '[]', description: '', review_reason: null, updated_at: e.now })
+      .where('id', '=', workId)
+      .execute();
+    await this.db.updateTable('work_events').set({ reason: null }).where('work_id', '=', workId).execute();
+    // File names often carry a person's name; keep only the extension.
+    const files = await this.db.selectFrom('work_files').select(['id', 'filename', 'position']).where('work_id', '=', workId).execute();
+    for (const f of files) {
+      const ext = /\.[A-Za-z0-9]{1,10}$/.exec(f.filename)?.[0] ?? '';
+      await this.db.updateTable('work_files').set({ filename: `file-${Number(f.position) + 1}${ext}` }).where('id', '=', f.id).execute();
+    }
+    if (indices.length > 0) {
+      await this.db
+        .insertInto('log_erasures')
+        .values(indices.map((idx) => ({ idx, work_id: workId, actor_id: e.actorId, reason: e.reason, erased_at: e.now })))
+        .onConflict((oc) => oc.column('idx').doNothing())
+        .execute();
+    }
+  }
+
+  /** Names a new signing key for the log, if `fromVkey` is still its key (key rotation). */
+  async replaceKey(fromVkey: string, vkey: string, now: string): Promise<boolean> {
+    const r = await this.db.updateTable('log_state').set({ vkey, updated_at: now }).where('id', '=', 1).where('vkey', '=', fromVkey).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   async advanceState(fromSize: number, size: number, root: Uint8Array, now: string): Promise<boolean> {
     const r = await this.db.updateTable('log_state').set({ size, root: toBuffer(root), updated_at: now }).where('id', '=', 1).where('size', '=', fromSize).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
@@ -246,6 +295,12 @@ export class LogRepository {
     }
     for (const it of items) out.set(it.eventId, { work: works.get(it.workId), event: events.get(it.eventId), files: files.get(it.workId) ?? [] });
     return out;
+  }
+
+  /** Where this connection points, so another thread can open its own: the SQLite file ('' in memory) or the PostgreSQL schema. */
+  async location(): Promise<string> {
+    if (this.dialect === 'postgres') return (await sql<{ s: string }>`select current_schema() as s`.execute(this.db)).rows[0]?.s ?? '';
+    return (await sql<{ name: string; file: string }>`pragma database_list`.execute(this.db)).rows.find((r) => r.name === 'main')?.file ?? '';
   }
 
   /**

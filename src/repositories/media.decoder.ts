@@ -111,7 +111,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export class MediaDecoder {
   constructor(readonly limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {}
 
-  async image(file: string): Promise<DecodedImage> {
+  /** A file path, or the bytes of an upload that is never written to disk (the public verify page). */
+  async image(file: string | Buffer): Promise<DecodedImage> {
     const sharp = await loadSharp();
     try {
       // No separate metadata read: libvips checks the pixel limit from the header, and JPEG shrink-on-load

@@ -1,16 +1,19 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database_, Dialect } from '../db/connect.js';
 import type { DB } from '../db/schema.js';
 import { AigcRepository } from './aigc.repository.js';
 import { AuditRepository } from './audit.repository.js';
+import { CertificatesRepository } from './certificates.repository.js';
 import { CountersRepository } from './counters.repository.js';
 import { EvidenceRepository } from './evidence.repository.js';
 import { FingerprintsRepository } from './fingerprints.repository.js';
+import { GroupCommit } from './group-commit.js';
 import { ImportsRepository } from './imports.repository.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JudicialRepository } from './judicial.repository.js';
 import { LogRepository } from './log.repository.js';
 import { NotificationsRepository } from './notifications.repository.js';
+import { RegistryEventsRepository } from './registry-events.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { WitnessRepository } from './witness.repository.js';
@@ -31,6 +34,8 @@ export interface Repos {
   fingerprints: FingerprintsRepository;
   evidence: EvidenceRepository;
   judicial: JudicialRepository;
+  certificates: CertificatesRepository;
+  registryEvents: RegistryEventsRepository;
 }
 
 function bind(db: Kysely<DB>, dialect: Dialect): Repos {
@@ -49,6 +54,8 @@ function bind(db: Kysely<DB>, dialect: Dialect): Repos {
     fingerprints: new FingerprintsRepository(db),
     evidence: new EvidenceRepository(db),
     judicial: new JudicialRepository(db, dialect),
+    certificates: new CertificatesRepository(db),
+    registryEvents: new RegistryEventsRepository(db),
   };
 }
 
@@ -56,28 +63,18 @@ function bind(db: Kysely<DB>, dialect: Dialect): Repos {
 export class Store {
   readonly repos: Repos;
   readonly dialect: Dialect;
+  private readonly groupCommit: GroupCommit;
 
   constructor(private readonly database: Database_) {
     this.dialect = database.dialect;
     this.repos = bind(database.db, database.dialect);
+    this.groupCommit = new GroupCommit(database.db);
   }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     if (this.dialect === 'postgres') return this.database.db.transaction().execute((trx) => fn(bind(trx, this.dialect)));
-    // SQLite: take the write lock up front (BEGIN IMMEDIATE). A deferred transaction that
-    // reads and then writes can fail with SQLITE_BUSY at once when another process (the
-    // CLI beside the server) writes meanwhile; an immediate one just waits (busy_timeout).
-    return this.database.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const result = await fn(bind(conn, this.dialect));
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (e) {
-        await sql`rollback`.execute(conn);
-        throw e;
-      }
-    });
+    // SQLite: concurrent transactions share one BEGIN IMMEDIATE … COMMIT (group-commit.ts).
+    return this.groupCommit.run((conn) => fn(bind(conn, this.dialect)));
   }
 
   close(): Promise<void> {

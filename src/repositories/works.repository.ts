@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, WorkEventsTable, WorkFilesTable, WorksTable } from '../db/schema.js';
 import type { Dialect } from '../db/connect.js';
-import { contains } from './sql.js';
+import { textSearch } from './search.js';
 
 export type WorkRow = Selectable<WorksTable>;
 export type WorkFileRow = Selectable<WorkFilesTable>;
@@ -105,6 +105,10 @@ export class WorksRepository {
     await this.db.insertInto('work_events').values(row).execute();
   }
 
+  async insertEvents(rows: WorkEventRow[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('work_events').values(rows).execute();
+  }
+
   events(workId: string): Promise<(WorkEventRow & { actor_name: string | null })[]> {
     return this.db
       .selectFrom('work_events')
@@ -133,14 +137,7 @@ export class WorksRepository {
     if (q.ownerId) base = base.where('works.owner_id', '=', q.ownerId);
     if (q.q) {
       const text = q.q;
-      base = base.where((eb) =>
-        eb.or([
-          contains(this.dialect, 'works.title', text),
-          contains(this.dialect, 'works.authors_text', text),
-          contains(this.dialect, 'works.registration_number', text),
-          eb('works.id', '=', text),
-        ]),
-      );
+      base = base.where((eb) => textSearch(eb, this.dialect, text));
     }
     const ids = await base
       .select('works.id')

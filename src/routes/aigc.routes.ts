@@ -85,7 +85,7 @@ export function aigcRoutes(app: FastifyInstance, p: Platform): void {
       schema: {
         tags: ['aigc'],
         summary: 'Write the GB 45438 implicit label into a file (signed-in users; for a campus AI service)',
-        description: 'multipart/form-data: a `label` field (JSON: Label "1"|"2"|"3", ContentProducer, ProduceID, ReservedCode1, ContentPropagator, PropagateID, ReservedCode2 — printable ASCII), an optional `options` field (JSON: `{"iptc": bool, "textMarker": {"position": "start"|"end", "text": "…"}, "imageText": {"corner": "bottom-right"|…, "text": "…"}, "audioCue": true}`), then one `file` part. Answers with the labelled file; headers x-aigc-carrier, x-aigc-label, x-aigc-explicit (URI-encoded) and x-aigc-warnings describe what was written. The result is read back before it is returned.',
+        description: 'multipart/form-data: a `label` field (JSON: Label "1"|"2"|"3", ContentProducer, ProduceID, ReservedCode1, ContentPropagator, PropagateID, ReservedCode2 — printable ASCII), an optional `options` field (JSON: `{"iptc": bool, "textMarker": {"position": "start"|"end", "text": "…"}, "imageText": {"corner": "bottom-right"|…, "text": "…"}, "videoText": {"corner": …, "text": "…", "seconds": 3}, "audioCue": true}`; the video label and the cue for MP3/FLAC/Ogg/M4A re-encode the file with ffmpeg), then one `file` part. Answers with the labelled file; headers x-aigc-carrier, x-aigc-label, x-aigc-explicit (URI-encoded) and x-aigc-warnings describe what was written. The result is read back before it is returned.',
         consumes: ['multipart/form-data'],
       },
     },
@@ -93,11 +93,13 @@ export function aigcRoutes(app: FastifyInstance, p: Platform): void {
       requireUser(req);
       const f = await oneFile(req, p.config.maxFileBytes);
       const label = jsonField(f.fields, 'label');
-      const options = (jsonField(f.fields, 'options') ?? {}) as { iptc?: unknown; textMarker?: { position?: unknown; text?: unknown }; imageText?: { corner?: unknown; text?: unknown }; audioCue?: unknown };
+      const options = (jsonField(f.fields, 'options') ?? {}) as { iptc?: unknown; textMarker?: { position?: unknown; text?: unknown }; imageText?: { corner?: unknown; text?: unknown }; videoText?: { corner?: unknown; text?: unknown; seconds?: unknown }; audioCue?: unknown };
       const corners = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as const;
       const imageText = options.imageText ? { corner: corners.find((c) => c === options.imageText!.corner) ?? 'bottom-right', ...(typeof options.imageText.text === 'string' ? { text: options.imageText.text.slice(0, 60) } : {}) } : undefined;
+      const v = options.videoText;
+      const videoText = v ? { corner: corners.find((c) => c === v.corner) ?? 'bottom-right', ...(typeof v.text === 'string' ? { text: v.text.slice(0, 60) } : {}), ...(typeof v.seconds === 'number' ? { seconds: v.seconds } : {}) } : undefined;
       const textMarker = options.textMarker ? { ...(options.textMarker.position === 'end' ? { position: 'end' as const } : { position: 'start' as const }), ...(typeof options.textMarker.text === 'string' ? { text: options.textMarker.text.slice(0, 200) } : {}) } : undefined;
-      const r = await p.aigc.label(f.data, label, { filename: f.filename, ...(typeof options.iptc === 'boolean' ? { iptc: options.iptc } : {}), ...(textMarker ? { textMarker } : {}), ...(imageText ? { imageText } : {}), ...(options.audioCue === true ? { audioCue: true } : {}) });
+      const r = await p.aigc.label(f.data, label, { filename: f.filename, ...(typeof options.iptc === 'boolean' ? { iptc: options.iptc } : {}), ...(textMarker ? { textMarker } : {}), ...(imageText ? { imageText } : {}), ...(videoText ? { videoText } : {}), ...(options.audioCue === true ? { audioCue: true } : {}) });
       return reply
         .header('content-type', 'application/octet-stream')
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.filename)}`)

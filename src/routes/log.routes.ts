@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import type { Platform } from '../platform.js';
+import { ErasureService } from '../services/erasure.service.js';
 import { actorOf } from './context.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -29,6 +30,11 @@ export function logRoutes(app: FastifyInstance, p: Platform): void {
     reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(`${log.identity.vkey}\n`),
   );
 
+  // Current key first, then the keys retired by rotations (still valid for the checkpoints they signed).
+  app.get('/log/keys', { schema: { tags: ['log'], summary: 'The log\u2019s verifier keys: current, then retired' } }, async (_req, reply) =>
+    reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send([...new Set(log.identity.verifierKeys)].map((k) => `${k}\n`).join('')),
+  );
+
   app.get('/log/tile/*', { schema: { tags: ['log'], summary: 'Merkle tree tile or entry bundle (C2SP tlog-tiles)' } }, async (req, reply) => {
     const rest = (req.params as { '*': string })['*'];
     const file = await log.file(`tile/${rest}`);
@@ -48,4 +54,17 @@ export function logRoutes(app: FastifyInstance, p: Platform): void {
   );
 
   app.get('/api/admin/log/audit', { schema: { tags: ['admin'], summary: 'Run the registry audit (administrators)' } }, async (req) => p.logAudit.runAs(actorOf(req)));
+
+  const erasure = new ErasureService(p.store);
+  app.post<{ Body: { workId: string; reason: string } }>(
+    '/api/admin/log/erasures',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Erase the personal data of a registered work (administrators); the log still verifies',
+        body: { type: 'object', properties: { workId: { type: 'string', minLength: 1, maxLength: 100 }, reason: { type: 'string' } }, required: ['workId', 'reason'], additionalProperties: false },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await erasure.erase(actorOf(req), req.body.workId, req.body.reason)),
+  );
 }

@@ -13,6 +13,7 @@ import type { Platform } from '../platform.js';
 import { adminRoutes } from './admin.routes.js';
 import { aigcRoutes } from './aigc.routes.js';
 import { authRoutes } from './auth.routes.js';
+import { certificateRoutes } from './certificate.routes.js';
 import { installAuth } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { importsRoutes } from './imports.routes.js';
@@ -23,6 +24,7 @@ import { reviewRoutes } from './review.routes.js';
 import { similarityRoutes } from './similarity.routes.js';
 import { witnessRoutes } from './witness.routes.js';
 import { judicialRoutes, verifyRoutes } from './verify.routes.js';
+import { registryEventsRoutes } from './registry-events.routes.js';
 import { worksRoutes } from './works.routes.js';
 
 export interface ServerOptions {
@@ -85,6 +87,7 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
   authRoutes(app, p);
   metaRoutes(app, p, version);
   worksRoutes(app, p);
+  certificateRoutes(app, p);
   reviewRoutes(app, p);
   similarityRoutes(app, p);
   aigcRoutes(app, p);
@@ -95,6 +98,7 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
   witnessRoutes(app, p);
   verifyRoutes(app, p);
   judicialRoutes(app, p);
+  registryEventsRoutes(app, p);
 
   const webRoot = path.join(packageRoot(), 'dist', 'web');
   if (existsSync(path.join(webRoot, 'index.html'))) {

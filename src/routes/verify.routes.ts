@@ -1,21 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import type { Platform } from '../platform.js';
+import { PublicRecordCache } from '../services/public-record-cache.js';
+import { PUBLIC_IMAGE_MAX_BYTES } from '../services/similarity.service.js';
 import { actorOf } from './context.js';
 import { readMultipart } from './multipart.js';
+import { tapUpload } from './upload-tap.js';
 
-// Public, no account: generous for people and scripts, a wall for scrapers.
-const PUBLIC_LIMIT = { rateLimit: { max: 600, timeWindow: '1 minute' } };
 const UPLOAD_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 /** Public verification (查证): by registration number, by content hash, or by dropping a file. */
 export function verifyRoutes(app: FastifyInstance, p: Platform): void {
   const ev = p.evidence;
+  // Public, no account: generous for people and scripts (CWS_PUBLIC_RATE_LIMIT per minute
+  // and address, default 600), a wall for scrapers. 0 switches it off, for benchmarks.
+  const PUBLIC_LIMIT = { rateLimit: p.config.publicRateLimit > 0 ? { max: p.config.publicRateLimit, timeWindow: '1 minute' } : (false as const) };
+  const records = new PublicRecordCache(p.store, (n) => ev.publicRecord(n), { ttlMs: p.config.verifyCacheMs, max: 10_000 });
 
   app.get<{ Params: { number: string } }>(
     '/api/verify/:number',
     { config: PUBLIC_LIMIT, schema: { tags: ['verify'], summary: 'Public record, status and evidence package of a registration number (no account)', params: { type: 'object', properties: { number: { type: 'string', maxLength: 200 } } } } },
-    async (req) => ev.publicRecord(req.params.number),
+    async (req, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(await records.json(req.params.number)),
   );
 
   app.get<{ Params: { number: string } }>(
@@ -39,17 +44,26 @@ export function verifyRoutes(app: FastifyInstance, p: Platform): void {
 
   app.post(
     '/api/verify/file',
-    { config: UPLOAD_LIMIT, schema: { tags: ['verify'], summary: 'Drop a file (multipart field "file"): exact SHA-256 match against the registry; the file is hashed, never stored' } },
+    {
+      config: UPLOAD_LIMIT,
+      schema: {
+        tags: ['verify'],
+        summary: 'Drop a file (multipart field "file"): exact SHA-256 match against the registry, and for images up to 32 MB the registered images similar to it (`similar`: PDQ distance ≤ 31, not identical); the file is never stored',
+      },
+    },
     async (req) => {
       const parsed = await readMultipart(req, async (field, _name, stream) => {
         if (field !== 'file') {
           stream.resume();
           throw new AppError('MULTIPART', `unexpected file field ${field}`, { reason: 'only one field "file"' });
         }
-        return ev.byContent(stream);
+        const tap = tapUpload(stream, PUBLIC_IMAGE_MAX_BYTES);
+        const exact = await ev.byContent(tap.stream);
+        return { exact, upload: { head: tap.head(), bytes: tap.bytes() } };
       }, async () => undefined);
       if (parsed.files.length !== 1) throw new AppError('FILE_MISSING', 'send exactly one file in the field "file"', { field: 'file' });
-      return parsed.files[0];
+      const { exact, upload } = parsed.files[0]!;
+      return { ...exact, similar: await p.similarity.similarRegisteredImages(upload, exact.sha256) };
     },
   );
 }

@@ -5,7 +5,9 @@ import type { TextDetector } from '../provenance/detector/types.js';
 import type { GbLabelInput } from '../provenance/gb45438.js';
 import { inspect } from '../provenance/inspect.js';
 import { LabelError, writeLabel, type LabelOptions, type LabelResult } from '../provenance/label.js';
+import type { MediaTool } from '../provenance/media-tool.js';
 import type { InspectReport } from '../provenance/types.js';
+import { FfmpegTool } from '../repositories/ffmpeg.tool.js';
 import type { BlobStore } from '../repositories/blob.store.js';
 import type { Store } from '../repositories/store.js';
 import { canSee } from './workflow.js';
@@ -17,6 +19,8 @@ export interface AigcOptions {
   enqueue: (workId: string) => Promise<unknown>;
   /** Files larger than this are not read whole for the report (they are listed as not inspected). */
   maxInspectBytes: number;
+  /** ffmpeg for the video label, the compressed-audio cue and Ogg metadata; default: FfmpegTool, 5 minutes a file. */
+  media?: MediaTool;
 }
 
 export interface FileAigc {
@@ -71,15 +75,15 @@ export class AigcService {
     return inspect(bytes, { ...(filename ? { filename } : {}), detector: this.detector });
   }
 
-  /** Writes the GB 45438 implicit label (and, for text, the explicit marker); nothing is stored. */
+  /** Writes the GB 45438 implicit label (and, if asked, the explicit label or cue); nothing is stored. */
   async label(bytes: Uint8Array, label: unknown, options: LabelOptions): Promise<LabelResult> {
     if (!label || typeof label !== 'object' || Array.isArray(label)) throw new AppError('VALIDATION', 'label must be an object with the GB 45438 fields', { field: 'label', rule: 'type' });
     try {
-      return await writeLabel(bytes, label as GbLabelInput, options);
+      return await writeLabel(bytes, label as GbLabelInput, { ...options, media: (this.opts.media ??= new FfmpegTool(300_000)) });
     } catch (e) {
       if (!(e instanceof LabelError)) throw e;
       if (e.code === 'unsupported_format') throw new AppError('FILE_TYPE', e.message, { reason: e.message });
-      throw new AppError('VALIDATION', e.message, { field: e.code === 'invalid_label' ? 'label' : 'file', rule: e.code, problems: e.problems });
+      throw new AppError('VALIDATION', e.message, { field: e.code === 'invalid_label' ? 'label' : 'file', rule: e.code, reason: e.message, problems: e.problems });
     }
   }
 

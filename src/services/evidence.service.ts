@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { buildEvidencePackage, type EvidencePackage } from '../documents/evidence.js';
+import { buildEvidencePackage, type EvidenceEventInput, type EvidencePackage } from '../documents/evidence.js';
 import { CATEGORIES } from '../domain/categories.js';
 import { AppError } from '../domain/errors.js';
 import type { Store } from '../repositories/store.js';
 import type { LogService } from './log.service.js';
+import { applyCorrections, eventView } from './registry-events.service.js';
 
 export interface EvidenceOptions {
   /** Base URL of the public verify page (`<publicUrl>/verify/<number>`). */
@@ -51,20 +52,28 @@ export class EvidenceService {
       if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
       pending = e.message;
     }
-    const files = await this.store.repos.works.files(work.id);
+    const [files, rows] = await Promise.all([this.store.repos.works.files(work.id), this.store.repos.registryEvents.ofWork(work.id)]);
     const cat = CATEGORIES.find((c) => c.key === work.category);
+    // The record as it stands: the approved values with the corrections applied in order.
+    const current = applyCorrections(work, rows);
+    const events = await Promise.all(rows.map(async (ev) => {
+      const entry = await this.store.repos.log.entryOfEvent(ev.id);
+      return eventView(ev, entry ? Number(entry.idx) : null, entry?.entry ?? null);
+    }));
     return {
       registrationNumber: work.registration_number!,
       status: stateOf(work.status),
+      events,
       record: {
-        title: work.title,
+        title: current.title,
         category: work.category,
         categoryLabel: cat ? { zh: cat.zh, en: cat.en } : null,
-        authors: JSON.parse(work.authors) as unknown,
-        owners: JSON.parse(work.owners) as unknown,
-        completedOn: work.completed_on,
-        publication: JSON.parse(work.publication) as unknown,
-        aiDisclosure: JSON.parse(work.ai_disclosure) as unknown,
+        description: current.description,
+        authors: JSON.parse(current.authors) as unknown,
+        owners: JSON.parse(current.owners) as unknown,
+        completedOn: current.completed_on,
+        publication: JSON.parse(current.publication) as unknown,
+        aiDisclosure: JSON.parse(current.ai_disclosure) as unknown,
         registeredAt: work.registered_at,
         files: files.map((f) => ({ filename: f.filename, sha256: f.sha256, size: Number(f.size), mediaType: f.media_type, kind: f.kind })),
       },
@@ -129,7 +138,7 @@ export class EvidenceService {
     if (!details || details.size <= index) {
       throw new AppError('CONFLICT', 'the registration is not yet in a published checkpoint; try again in a few seconds', { index, reason: 'NOT_YET_PUBLISHED' });
     }
-    const [proof, source] = await Promise.all([this.log.inclusionProof(index, details.size), r.log.sourceRows([{ workId, eventId: entry.event_id }])]);
+    const [proof, source, events] = await Promise.all([this.log.inclusionProof(index, details.size), r.log.sourceRows([{ workId, eventId: entry.event_id }]), this.provenEvents(workId, details.size)]);
     // The files as the approval recorded them (the leaf is the authority: the same rows in position order).
     const files = source.get(entry.event_id)?.files ?? [];
     const cat = CATEGORIES.find((c) => c.key === work.category);
@@ -145,9 +154,26 @@ export class EvidenceService {
       ...(cat ? { categoryLabel: { zh: cat.zh, en: cat.en } } : {}),
       verifyUrl: this.verifyUrl(work.registration_number),
       now: new Date().toISOString(),
+      events,
     });
+  }
+
+  /**
+   * The work's corrections and revocations that the checkpoint of `size` covers, each with its
+   * inclusion proof; later ones wait for the next checkpoint (the verify page says so).
+   */
+  private async provenEvents(workId: string, size: number): Promise<EvidenceEventInput[]> {
+    const r = this.store.repos;
+    const out: EvidenceEventInput[] = [];
+    for (const ev of await r.registryEvents.ofWork(workId)) {
+      const entry = await r.log.entryOfEvent(ev.id);
+      if (!entry || Number(entry.idx) >= size) continue;
+      const index = Number(entry.idx);
+      out.push({ index, kind: entry.kind, leaf: entry.entry, salt: entry.salt, proof: await this.log.inclusionProof(index, size), columns: ev.columns, fields: ev.fields, reason: ev.reason, createdAt: ev.created_at });
+    }
+    return out.sort((a, b) => a.index - b.index);
   }
 }
 
-/** approved → valid; corrections and revocations (later log kinds) will map here too. */
-const stateOf = (status: string): RegistrationState | string => (status === 'approved' ? 'valid' : status);
+/** The works status a registration's public state comes from (corrected and revoked are set by registry events). */
+const stateOf = (status: string): RegistrationState => (status === 'corrected' || status === 'revoked' ? status : 'valid');

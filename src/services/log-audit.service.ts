@@ -22,6 +22,10 @@ import { TreeRecompute } from '../log/tree-recompute.js';
 import type { LogCheckpointRow, LogEntryRow, SourceRows } from '../repositories/log.repository.js';
 import type { Store } from '../repositories/store.js';
 import type { LogIdentity } from './log.service.js';
+import { checkEventEntries, registryEventFindings } from './log-audit-events.js';
+import { isEventKind } from '../log/event-leaf.js';
+import { describeConnection } from './log-audit/connection.js';
+import { AuditPool, type RangeRequest, type RangeResult } from './log-audit/pool.js';
 
 export type AuditProblem = Finding;
 
@@ -36,6 +40,10 @@ export interface AuditReport {
   problems: AuditProblem[];
   problemCount: number;
   durationMs: number;
+  /** Threads that checked the entries (1: this one). */
+  threads: number;
+  /** Entries whose personal data was erased (log_erasures): their commitments can no longer be checked. */
+  erased: number;
 }
 
 const MAX_LISTED = 10_000;
@@ -44,11 +52,18 @@ const MAX_LISTED = 10_000;
 class Problems {
   readonly items: AuditProblem[] = [];
   count = 0;
+  /** Entries whose personal data was erased on record: checked for their public fields only. */
+  erased = 0;
   push(...found: AuditProblem[]): void {
     for (const p of found) {
       this.count++;
       if (this.items.length < MAX_LISTED) this.items.push(p);
     }
+  }
+  /** Another list's findings, `count` of them in all (a worker lists up to the same cap). */
+  merge(items: readonly AuditProblem[], count: number): void {
+    this.push(...items);
+    this.count += count - items.length;
   }
 }
 
@@ -56,6 +71,22 @@ class Problems {
 export type TimestampCheck = (token: Uint8Array, note: string, genTime: string) => { field: string; problem: string } | null;
 
 const CHUNK = TILE_WIDTH * 16;
+/** Entries per unit of work handed to a thread. */
+const RANGE = CHUNK * 8;
+
+export interface AuditParallelism {
+  /** Worker threads for the range checks; 1 checks in this thread. */
+  threads: number;
+  /** PostgreSQL URL for the workers' own clients (the SQLite file is found from the connection). */
+  databaseUrl: string | undefined;
+}
+
+export interface AuditOptions {
+  /** Overrides the configured number of threads. */
+  threads?: number;
+  /** Entries per range (tests use small ranges to exercise the threads on a small log). */
+  rangeSize?: number;
+}
 
 const toRecord = (work: ApprovalRecord['work'], event: ApprovalRecord['event'], files: readonly (Omit<ApprovalRecord['files'][number], 'size'> & { size: number | string })[]): ApprovalRecord => ({
   work,
@@ -77,6 +108,7 @@ export class LogAuditService {
     private readonly store: Store,
     private readonly identity: LogIdentity,
     private readonly checkTimestamp?: TimestampCheck,
+    private readonly parallel: AuditParallelism = { threads: 1, databaseUrl: undefined },
   ) {}
 
   /** The audit on behalf of someone: administrators only (it reads every registration). */
@@ -85,7 +117,103 @@ export class LogAuditService {
     return this.run();
   }
 
-  async run(): Promise<AuditReport> {
+  /** A service that only checks ranges (an audit worker thread): no identity needed. */
+  static rangeChecker(store: Store): LogAuditService {
+    return new LogAuditService(store, { origin: '', vkey: '', ownVkey: '', verifiers: [], verifierKeys: [], signer: null });
+  }
+
+  /**
+   * The integrated part of the log in ranges, in index order: checked on worker threads
+   * when there is more than one range and the database can be opened from another thread,
+   * otherwise here.
+   */
+  private async *ranges(treeSize: number, opts: AuditOptions, used: { threads: number }): AsyncGenerator<RangeResult> {
+    // Whole tiles per range, so that each level-0 tile is checked by one thread.
+    const size = Math.ceil((opts.rangeSize ?? RANGE) / TILE_WIDTH) * TILE_WIDTH;
+    const requests: RangeRequest[] = [];
+    for (let start = 0; start < treeSize; start += size) requests.push({ start, end: Math.min(treeSize, start + size), treeSize });
+    const threads = Math.min(opts.threads ?? this.parallel.threads, requests.length);
+    const connection = threads > 1 ? await describeConnection(this.store, this.parallel.databaseUrl) : undefined;
+    if (!connection) {
+      for (const r of requests) yield await this.checkRange(r.start, r.end, r.treeSize);
+      return;
+    }
+    const pool = new AuditPool(threads, connection);
+    used.threads = threads;
+    try {
+      yield* pool.run(requests);
+    } finally {
+      await pool.close();
+    }
+  }
+
+  /**
+   * Checks entries [start, end) of the integrated tree: each leaf against its level-0 tile,
+   * and each entry against the rows it records. Returns the leaf hashes (the entry's, or the
+   * tile's where the entry is missing) for the tree rebuild, and the indices where entry and
+   * tile disagree, which only the signed roots can settle.
+   */
+  async checkRange(from: number, to: number, treeSize: number): Promise<RangeResult> {
+    const repo = this.store.repos.log;
+    const problems = new Problems();
+    const blame = (table: string, row: string | number, field: string, problem: string) => problems.push({ table, row: String(row), field, problem });
+    const hashes = new Uint8Array((to - from) * 32);
+    const disputed: number[] = [];
+    let divergent = false;
+    let entries = 0;
+    const shortTiles = new Set<number>();
+    // Each chunk's rows are read while the one before is being checked (PostgreSQL answers
+    // meanwhile; SQLite reads synchronously anyway).
+    const load = async (start: number) => {
+      const end = Math.min(to, treeSize, start + CHUNK);
+      const [rows, tiles] = await Promise.all([repo.entryRows(start, end), repo.tilesOfLevel(0, Math.floor(start / TILE_WIDTH), Math.ceil(end / TILE_WIDTH))]);
+      const contiguous = rows.length === end - start;
+      return { end, rows, tiles, sources: contiguous && rows.length > 0 ? await repo.sourceRowsInRange(rows) : undefined };
+    };
+    const prefetch = (start: number) => {
+      const p = load(start);
+      p.catch(() => undefined); // awaited in the next round; never an unhandled rejection meanwhile
+      return p;
+    };
+    let next = from < to ? prefetch(from) : undefined;
+    for (let start = from; start < to; start += CHUNK) {
+      const chunk = await next!;
+      next = start + CHUNK < to ? prefetch(start + CHUNK) : undefined;
+      const { end, rows } = chunk;
+      entries += rows.length;
+      const tiles = new Map(chunk.tiles.map((t) => [Number(t.idx), t]));
+      for (const tile of tiles.values()) {
+        if (tile.width * 32 !== tile.hashes.length) blame('log_tiles', `0/${tile.idx}`, 'width', `is ${tile.width}, the tile holds ${tile.hashes.length / 32} hashes`);
+      }
+      const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
+      const checkRows: LogEntryRow[] = [];
+      for (let i = start; i < end; i++) {
+        const row = byIndex.get(i);
+        const eh = row ? leafHash(row.entry) : undefined;
+        const tileIndex = Math.floor(i / TILE_WIDTH);
+        const tile = tiles.get(tileIndex);
+        const at = (i % TILE_WIDTH) * 32;
+        const hasTile = tile !== undefined && tile.hashes.length >= at + 32;
+        if (!row) blame('log_entries', i, 'idx', 'row is missing; the tree has a leaf at this index');
+        if (!hasTile && !shortTiles.has(tileIndex)) {
+          shortTiles.add(tileIndex);
+          blame('log_tiles', `0/${tileIndex}`, 'hashes', 'tile is missing or too short');
+        }
+        // Where one side is missing, the other stands in so the rest of the tree can be checked.
+        const standIn = eh ?? (hasTile ? tile.hashes.subarray(at, at + 32) : ZERO);
+        hashes.set(standIn, (i - from) * 32);
+        if (!row || !hasTile) divergent = true;
+        else if (tile.hashes.compare(eh!, 0, 32, at, at + 32) !== 0) {
+          divergent = true;
+          disputed.push(i);
+        } else checkRows.push(row);
+      }
+      await this.checkRows(checkRows, problems, checkRows.length === rows.length ? chunk.sources : undefined);
+    }
+    return { start: from, end: to, entries, hashes, divergent, disputed, problems: problems.items, problemCount: problems.count, erased: problems.erased };
+  }
+
+  async run(opts: AuditOptions = {}): Promise<AuditReport> {
     const started = Date.now();
     const repo = this.store.repos.log;
     const problems = new Problems();
@@ -104,55 +232,14 @@ export class LogAuditService {
     // Leaves whose entry and level-0 tile disagree: settled once the roots are known.
     const disputed: { index: number; row: LogEntryRow | undefined }[] = [];
     let entries = 0;
-    const shortTiles = new Set<number>();
-    // Each chunk's rows are read while the one before is being checked (PostgreSQL answers
-    // meanwhile; SQLite reads synchronously anyway).
-    const load = async (start: number) => {
-      const end = Math.min(treeSize, start + CHUNK);
-      const [rows, tiles] = await Promise.all([repo.entryRows(start, end), repo.tilesOfLevel(0, start / TILE_WIDTH, Math.ceil(end / TILE_WIDTH))]);
-      const contiguous = rows.length === end - start;
-      return { end, rows, tiles, sources: contiguous && rows.length > 0 ? await repo.sourceRowsInRange(rows) : undefined };
-    };
-    const prefetch = (start: number) => {
-      const p = load(start);
-      p.catch(() => undefined); // awaited in the next round; never an unhandled rejection meanwhile
-      return p;
-    };
-    let next = treeSize > 0 ? prefetch(0) : undefined;
-    for (let start = 0; start < treeSize; start += CHUNK) {
-      const chunk = await next!;
-      next = start + CHUNK < treeSize ? prefetch(start + CHUNK) : undefined;
-      const { end, rows } = chunk;
-      entries += rows.length;
-      const tiles = new Map(chunk.tiles.map((t) => [Number(t.idx), t]));
-      for (const tile of tiles.values()) {
-        if (tile.width * 32 !== tile.hashes.length) blame('log_tiles', `0/${tile.idx}`, 'width', `is ${tile.width}, the tile holds ${tile.hashes.length / 32} hashes`);
-      }
-      const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
-      const e: Uint8Array[] = [];
-      const checkRows: LogEntryRow[] = [];
-      for (let i = start; i < end; i++) {
-        const row = byIndex.get(i);
-        const eh = row ? leafHash(row.entry) : undefined;
-        const tileIndex = Math.floor(i / TILE_WIDTH);
-        const tile = tiles.get(tileIndex);
-        const at = (i % TILE_WIDTH) * 32;
-        const hasTile = tile !== undefined && tile.hashes.length >= at + 32;
-        if (!row) blame('log_entries', i, 'idx', 'row is missing; the tree has a leaf at this index');
-        if (!hasTile && !shortTiles.has(tileIndex)) {
-          shortTiles.add(tileIndex);
-          blame('log_tiles', `0/${tileIndex}`, 'hashes', 'tile is missing or too short');
-        }
-        // Where one side is missing, the other stands in so the rest of the tree can be checked.
-        e.push(eh ?? (hasTile ? tile.hashes.subarray(at, at + 32) : ZERO));
-        if (!row || !hasTile) divergent = true;
-        else if (tile.hashes.compare(eh!, 0, 32, at, at + 32) !== 0) {
-          divergent = true;
-          disputed.push({ index: i, row });
-        } else checkRows.push(row);
-      }
-      fromEntries.push(e);
-      await this.checkRows(checkRows, problems, checkRows.length === rows.length ? chunk.sources : undefined);
+    const used = { threads: 1 };
+    for await (const range of this.ranges(treeSize, opts, used)) {
+      entries += range.entries;
+      problems.merge(range.problems, range.problemCount);
+      problems.erased += range.erased;
+      if (range.divergent) divergent = true;
+      fromEntries.push(splitHashes(range.hashes));
+      for (const index of range.disputed) disputed.push({ index, row: (await repo.entryRows(index, index + 1))[0] });
     }
     // Sequenced but not yet integrated: no tiles to compare, but the rows must still match.
     for (let next = treeSize; ; ) {
@@ -203,10 +290,12 @@ export class LogAuditService {
     await this.checkUpperTiles(truth, treeSize, blame);
     await this.checkConsistency(checkpoints, blame);
     await this.checkUnlogged(blame);
+    // Corrections and revocations: every event logged, every status the one its events give.
+    problems.push(...(await registryEventFindings(this.store.repos)));
     const cosignatures = await this.checkCosignatures(stored, blame);
     const timestamps = await this.checkTimestamps(stored, blame);
 
-    return { ok: problems.count === 0, entries, treeSize, checkpoints: stored.length, cosignatures, timestamps, problems: problems.items, problemCount: problems.count, durationMs: Date.now() - started };
+    return { ok: problems.count === 0, entries, treeSize, checkpoints: stored.length, cosignatures, timestamps, problems: problems.items, problemCount: problems.count, durationMs: Date.now() - started, threads: used.threads, erased: problems.erased };
   }
 
   /** The tree rebuilt from the level-0 tiles, entries standing in for missing tile hashes. */
@@ -252,6 +341,7 @@ export class LogAuditService {
     // Fast path: rebuild each approval leaf from the rows its own columns point to; equal
     // bytes settle every field at once. Anything else gets the field-by-field diagnosis.
     if (rows.length === 0) return;
+    await this.checkErased(rows, problems);
     const fast = rows.filter((r) => r.kind === 'approval' && r.work_id !== null && r.salt !== null);
     const first = Number(rows[0]!.idx);
     const last = Number(rows.at(-1)!.idx);
@@ -272,9 +362,25 @@ export class LogAuditService {
     if (slow.length > 0) await this.diagnose(slow, problems);
   }
 
+  /**
+   * An entry without a salt is either an erasure on record (counted, and its public fields
+   * still checked) or an edit that removed the salt.
+   */
+  private async checkErased(rows: readonly LogEntryRow[], problems: Problems): Promise<void> {
+    const saltless = rows.filter((r) => r.salt === null && r.work_id !== null).map((r) => Number(r.idx));
+    if (saltless.length === 0) return;
+    const erased = await this.store.repos.log.erasedAmong(saltless);
+    for (const idx of saltless) {
+      if (erased.has(idx)) problems.erased++;
+      else problems.push({ table: 'log_entries', row: String(idx), field: 'salt', problem: 'is missing, and no erasure of this entry is on record' });
+    }
+  }
+
   /** Field-by-field comparison for entries whose leaf does not match their rows outright. */
   private async diagnose(rows: LogEntryRow[], problems: Problems): Promise<void> {
     const approvals: { row: LogEntryRow; workId: string; eventId: string }[] = [];
+    // Correction and revocation entries are checked by log-audit-events.ts.
+    const eventRows: LogEntryRow[] = [];
     for (const row of rows) {
       let leaf;
       try {
@@ -290,12 +396,17 @@ export class LogAuditService {
       if (eventId !== undefined && eventId !== row.event_id) problems.push({ table: 'log_entries', row: String(row.idx), field: 'event_id', problem: `is ${row.event_id}, the leaf says ${eventId}` });
       const time = leafValue(leaf, 'work_events.created_at');
       if (time !== undefined && time !== row.created_at) problems.push({ table: 'log_entries', row: String(row.idx), field: 'created_at', problem: `is ${row.created_at}, the leaf says ${time}` });
+      if (isEventKind(leaf.kind)) {
+        eventRows.push(row);
+        continue;
+      }
       if (leaf.kind !== 'approval' || !workId || !eventId) {
         problems.push({ table: 'log_entries', row: String(row.idx), field: 'entry', problem: `kind ${leaf.kind} cannot be checked by this version` });
         continue;
       }
       approvals.push({ row, workId, eventId });
     }
+    problems.push(...(await checkEventEntries(this.store.repos, eventRows)));
     const sources = await this.store.repos.log.sourceRows(approvals.map((a) => ({ workId: a.workId, eventId: a.eventId })));
     for (const a of approvals) {
       const src = sources.get(a.eventId)!;

@@ -44,7 +44,7 @@ export interface ServedFile {
   contentType: string;
 }
 
-const LOG_KEY = 'log';
+export const LOG_KEY = 'log';
 
 /**
  * Opens the log's identity: the origin and key are fixed by the first start and recorded

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { JobHandlers } from '../jobs/kinds.js';
@@ -37,7 +38,10 @@ export async function openRegistryLog(store: Store, config: Config, logger: Logg
   Object.assign(parts, {
     registryLog,
     timestamps,
-    logAudit: new LogAuditService(store, registryLog.identity, (token, note, genTime) => timestamps.check(token, note, genTime)),
+    logAudit: new LogAuditService(store, registryLog.identity, (token, note, genTime) => timestamps.check(token, note, genTime), {
+      threads: cfg.auditThreads || availableParallelism(),
+      databaseUrl: config.databaseUrl,
+    }),
     witness: await WitnessService.open(store, keys, cfg, logger),
     cosigning: new CosigningService(store, registryLog, new WitnessClient(cfg.witnessTimeoutMs), cfg.witnesses, logger),
   });

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { AppError } from '../domain/errors.js';
-import type { FileKind } from '../domain/files.js';
+import { imageTypeOfHead, type FileKind } from '../domain/files.js';
 import { nowIso } from '../domain/ids.js';
 import type { Actor } from '../domain/review.js';
 import { alignFingerprints, audioIndexKeys, chromaprintRaw, compressFingerprint, ITEM_SECONDS } from '../fingerprint/chromaprint.js';
-import { centerCrop, CROP_FACTOR, DIHEDRAL_NAMES, lumaFromPixels, pdqDihedralFromLuma, pdqFromLuma, PDQ_MIN_QUALITY, type DihedralName } from '../fingerprint/pdq.js';
+import { DIHEDRAL_NAMES, lumaFromPixels, pdqDihedralFromLuma, pdqFromPixels, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, type DihedralName } from '../fingerprint/pdq.js';
+import { cropProbeHashes, innerHash } from '../fingerprint/pdq-crops.js';
 import { RegistryIndex, type Candidate, type IndexEntry, type PrintKind } from '../fingerprint/registry-index.js';
 import { bandKeys, chunkSignatures, comparePassages, kgramHashes, normalizeText, textPrint } from '../fingerprint/text.js';
 import { compareVideos, distinctFrames, VIDEO_MATCH_SHARE, type VideoFrame } from '../fingerprint/video.js';
 import type { BlobStore } from '../repositories/blob.store.js';
 import type { BlobHolder, FingerprintRow } from '../repositories/fingerprints.repository.js';
-import { FingerprintFailure, type MediaDecoder } from '../repositories/media.decoder.js';
+import { FingerprintFailure, MediaDecoder } from '../repositories/media.decoder.js';
 import type { Store } from '../repositories/store.js';
 import { canSee } from './workflow.js';
 
@@ -22,7 +23,15 @@ export const FINGERPRINT_VERSION = 1;
 export interface FilePrint {
   sha256: string;
   kind: PrintKind | 'none';
-  pdq?: { hash: string; quality: number; dihedral: Record<DihedralName, string>; /** PDQ of the centre 95 % (indexed too, for cropped copies). */ crop: string };
+  pdq?: {
+    hash: string;
+    quality: number;
+    dihedral: Record<DihedralName, string>;
+    /** PDQ of the inner region [15 %, 85 %]² (indexed too, for cropped copies; src/fingerprint/pdq-crops.ts). */
+    inner: string;
+    /** PDQ of the regions that would be a registered image's inner region if this file were a cropped copy of it. */
+    probes: string[];
+  };
   chromaprint?: { fingerprint: string; raw: number[]; duration: number };
   video?: { duration: number; sampled: number; frames: VideoFrame[] };
   text?: { chars: number; normalizedChars: number; truncated: boolean; chunks: number };
@@ -64,10 +73,9 @@ export class Fingerprinter {
         const img = await this.decoder.image(file);
         const luma = lumaFromPixels(img.pixels, img.width, img.height, img.channels);
         const d = pdqDihedralFromLuma(luma, img.width, img.height);
-        const c = centerCrop(luma, img.width, img.height, CROP_FACTOR);
-        const crop = pdqFromLuma(c.luma, c.width, c.height).hash;
-        print.pdq = { hash: d.hashes.original, quality: d.quality, dihedral: d.hashes, crop };
-        return { print, text: null, entry: d.quality >= PDQ_MIN_QUALITY ? { sha256: sha, kind, pdq: d.hashes.original, pdqExtra: [crop] } : null };
+        const inner = innerHash(luma, img.width, img.height);
+        print.pdq = { hash: d.hashes.original, quality: d.quality, dihedral: d.hashes, inner, probes: cropProbeHashes(luma, img.width, img.height) };
+        return { print, text: null, entry: d.quality >= PDQ_MIN_QUALITY ? { sha256: sha, kind, pdq: d.hashes.original, pdqExtra: [inner] } : null };
       }
       if (kind === 'audio') {
         const { pcm, duration } = await this.decoder.audioPcm(file);
@@ -80,7 +88,7 @@ export class Fingerprinter {
         const frames: VideoFrame[] = [];
         const side = 128;
         const { duration } = await this.decoder.videoFrames(file, (rgb, i) => {
-          const r = pdqFromLuma(lumaFromPixels(rgb, side, side, 3), side, side);
+          const r = pdqFromPixels(rgb, side, side, 3);
           frames.push({ t: i, hash: r.hash, quality: r.quality });
         }, side);
         const distinct = distinctFrames(frames);
@@ -142,6 +150,34 @@ export interface SimilarityReport {
   index: { files: number; memoryBytes: number };
 }
 
+/** A registered image close to an image dropped on the public verify page: public fields only. */
+export interface PublicSimilarMatch {
+  registrationNumber: string;
+  title: string;
+  registeredAt: string | null;
+  status: 'valid' | 'corrected';
+  /** PDQ Hamming distance (0..256 bits; ≤ 31 is reported) between the two images. */
+  distance: number;
+  /** Which rotation or mirror of the dropped image matched, or `cropped`: a crop of the registered image. */
+  transform: DihedralName | 'cropped';
+}
+
+/**
+ * The perceptual half of the public file check. `status`: ok (searched), not_image (no image
+ * signature: nothing to compare), too_large (over the size the page decodes), low_quality (flat
+ * or tiny: PDQ carries too little information to claim similarity), failed (could not decode).
+ */
+export interface PublicSimilarResult {
+  status: 'ok' | 'not_image' | 'too_large' | 'low_quality' | 'failed';
+  reason?: string;
+  quality?: number;
+  maxDistance: number;
+  matches: PublicSimilarMatch[];
+}
+
+/** Largest image the public verify page decodes for the similarity search (bytes; the exact check takes larger files). */
+export const PUBLIC_IMAGE_MAX_BYTES = 32 * 1024 * 1024;
+
 export interface SimilarityOptions {
   enqueue: (workId: string) => Promise<unknown>;
   /** Minimum text coverage of either side, or a passage of at least this many normalised characters. */
@@ -162,13 +198,17 @@ export class SimilarityService {
   private loadedUntil = '';
   private recent = new Set<string>();
   private loading: Promise<void> | null = null;
+  /** Anonymous uploads get tighter limits than submissions: a smaller pixel budget and a short time limit. */
+  private readonly publicDecoder: MediaDecoder;
 
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly fingerprinter: Fingerprinter,
     private readonly opts: SimilarityOptions,
-  ) {}
+  ) {
+    this.publicDecoder = new MediaDecoder({ ...fingerprinter.decoder.limits, maxPixels: Math.min(fingerprinter.decoder.limits.maxPixels, 50_000_000), timeoutMs: Math.min(fingerprinter.decoder.limits.timeoutMs, 15_000) });
+  }
 
   /** Brings the in-memory index up to date with fingerprints stored by any process. */
   refresh(): Promise<void> {
@@ -268,6 +308,45 @@ export class SimilarityService {
     return report;
   }
 
+  /**
+   * Public verify page: registered images (a registration number issued, not revoked) within
+   * PDQ distance 31 of any rotation/mirror of an uploaded image that is never stored. Only
+   * images of quality ≥ 50 are compared (Meta's guidance), the same rule as the reviewers'
+   * report; the file with these very bytes is left to the exact check.
+   */
+  async similarRegisteredImages(upload: { head: Buffer; bytes: Buffer | null }, sha256: string): Promise<PublicSimilarResult> {
+    const maxDistance = PDQ_MATCH_DISTANCE;
+    if (!imageTypeOfHead(upload.head)) return { status: 'not_image', maxDistance, matches: [] };
+    const image = upload.bytes;
+    if (!image) return { status: 'too_large', reason: `images over ${PUBLIC_IMAGE_MAX_BYTES} bytes are only checked for identical content`, maxDistance, matches: [] };
+    let quality: number;
+    let hashes: Record<DihedralName, string>;
+    let probes: string[];
+    try {
+      const img = await this.publicDecoder.image(image);
+      const luma = lumaFromPixels(img.pixels, img.width, img.height, img.channels);
+      ({ quality, hashes } = pdqDihedralFromLuma(luma, img.width, img.height));
+      probes = cropProbeHashes(luma, img.width, img.height);
+    } catch (e) {
+      if (!(e instanceof FingerprintFailure)) throw e;
+      return { status: 'failed', reason: `could not fingerprint: ${e.message}`, maxDistance, matches: [] };
+    }
+    if (quality < PDQ_MIN_QUALITY) return { status: 'low_quality', quality, maxDistance, matches: [] };
+    await this.refresh();
+    const candidates = this.index.searchImage(imageQuery(hashes, probes), maxDistance).filter((c) => c.sha256 !== sha256).slice(0, 50);
+    const holders = await this.store.repos.fingerprints.holders(candidates.map((c) => c.sha256), null);
+    const best = new Map<string, PublicSimilarMatch>();
+    for (const c of candidates) {
+      for (const h of holders) {
+        if (h.sha256 !== c.sha256 || !h.registration_number || (h.status !== 'approved' && h.status !== 'corrected')) continue;
+        const prev = best.get(h.registration_number);
+        if (prev && prev.distance <= c.score) continue;
+        best.set(h.registration_number, { registrationNumber: h.registration_number, title: h.title, registeredAt: h.registered_at, status: h.status === 'corrected' ? 'corrected' : 'valid', distance: c.score, transform: transformOf(c.variant) });
+      }
+    }
+    return { status: 'ok', quality, maxDistance, matches: [...best.values()].sort((a, b) => a.distance - b.distance).slice(0, 20) };
+  }
+
   /** `cws match FILE`: fingerprints a local file and searches the registry, storing nothing. */
   async matchFile(file: string, fileKind: FileKind): Promise<{ print: FilePrint; report: SimilarityReport }> {
     const computed = await this.fingerprinter.compute(file, fileKind);
@@ -285,7 +364,7 @@ export class SimilarityService {
     const matches: SimilarityMatch[] = [];
     const relation = (h: BlobHolder): SimilarityMatch['relation'] => {
       const own = who.ownerId !== null && h.owner_id === who.ownerId;
-      const registered = h.status === 'approved';
+      const registered = h.status === 'approved' || h.status === 'corrected';
       return own ? (registered ? 'own_registered' : 'own_pending') : registered ? 'registered_by_other' : 'pending_by_other';
     };
     const target = (h: BlobHolder): MatchTarget => ({ workId: h.work_id, title: h.title, status: h.status, ownerId: h.owner_id, ownerName: h.owner_name ?? '', registrationNumber: h.registration_number, fileId: h.file_id, filename: h.filename, sha256: h.sha256 });
@@ -303,7 +382,7 @@ export class SimilarityService {
       if (p.row.status !== 'ok') continue;
       const data = JSON.parse(p.row.data) as StoredData;
       let candidates: Candidate[] = [];
-      if (p.row.kind === 'image' && data.dihedral && (p.row.quality ?? 0) >= PDQ_MIN_QUALITY) candidates = this.index.searchImage(DIHEDRAL_NAMES.map((d) => data.dihedral![d]));
+      if (p.row.kind === 'image' && data.dihedral && (p.row.quality ?? 0) >= PDQ_MIN_QUALITY) candidates = this.index.searchImage(imageQuery(data.dihedral, data.probes));
       else if (p.row.kind === 'video' && data.frames) candidates = this.index.searchVideo(data.frames.map((f) => f.hash), Math.max(1, Math.ceil(data.frames.length * 0.2)));
       else if (p.row.kind === 'audio' && data.raw) candidates = this.index.searchAudio(audioIndexKeys(b64ToU32(data.raw)));
       else if (p.row.kind === 'text' && data.bandKeys) candidates = this.index.searchText(b64ToU32(data.bandKeys));
@@ -376,7 +455,10 @@ export class SimilarityService {
 
 interface StoredData {
   dihedral?: Record<DihedralName, string>;
+  /** Images fingerprinted before the inner region: the centre 95 %, still indexed. */
   crop?: string;
+  inner?: string;
+  probes?: string[];
   raw?: string;
   fingerprint?: string;
   duration?: number;
@@ -389,8 +471,13 @@ interface StoredData {
 
 const round = (x: number, d: number): number => Math.round(x * 10 ** d) / 10 ** d;
 
+/** What an image is searched with: its 8 rotations/mirrors, then its crop probes (src/fingerprint/pdq-crops.ts). */
+const imageQuery = (dihedral: Record<DihedralName, string>, probes: string[] | undefined): string[] => [...DIHEDRAL_NAMES.map((d) => dihedral[d]), ...(probes ?? [])];
+// The first probe assumes an uncut copy (same framing, compared region by region): "as is".
+const transformOf = (variant = 0): DihedralName | 'cropped' => (variant < DIHEDRAL_NAMES.length ? DIHEDRAL_NAMES[variant]! : variant === DIHEDRAL_NAMES.length ? 'original' : 'cropped');
+
 function imageDetail(c: Candidate): { score: number; detail: Record<string, unknown> } {
-  return { score: round(Math.max(0, 1 - c.score / 128), 3), detail: { distance: c.score, transform: DIHEDRAL_NAMES[c.variant ?? 0] } };
+  return { score: round(Math.max(0, 1 - c.score / 128), 3), detail: { distance: c.score, transform: transformOf(c.variant) } };
 }
 
 function summaryOf(r: FingerprintRow): Record<string, unknown> {
@@ -405,7 +492,7 @@ function summaryOf(r: FingerprintRow): Record<string, unknown> {
 function rowFromPrint(c: ComputedPrint): FingerprintRow {
   const p = c.print;
   const data: StoredData = {};
-  if (p.pdq) Object.assign(data, { dihedral: p.pdq.dihedral, crop: p.pdq.crop });
+  if (p.pdq) Object.assign(data, { dihedral: p.pdq.dihedral, inner: p.pdq.inner, probes: p.pdq.probes });
   if (p.chromaprint) Object.assign(data, { raw: u32ToB64(Uint32Array.from(p.chromaprint.raw)), fingerprint: p.chromaprint.fingerprint, duration: p.chromaprint.duration });
   if (p.video) Object.assign(data, { frames: p.video.frames, duration: p.video.duration, sampled: p.video.sampled });
   if (p.text) Object.assign(data, { chars: p.text.chars, truncated: p.text.truncated, bandKeys: c.entry?.bandKeys ? u32ToB64(c.entry.bandKeys) : undefined });
@@ -428,7 +515,7 @@ function entryFromRow(r: Omit<FingerprintRow, 'content'>): IndexEntry | null {
   const d = JSON.parse(r.data) as StoredData;
   switch (r.kind) {
     case 'image':
-      return r.pdq && (r.quality ?? 0) >= PDQ_MIN_QUALITY ? { sha256: r.sha256, kind: 'image', pdq: r.pdq, ...(d.crop ? { pdqExtra: [d.crop] } : {}) } : null;
+      return r.pdq && (r.quality ?? 0) >= PDQ_MIN_QUALITY ? { sha256: r.sha256, kind: 'image', pdq: r.pdq, ...(d.inner ?? d.crop ? { pdqExtra: [(d.inner ?? d.crop)!] } : {}) } : null;
     case 'audio':
       return d.raw ? { sha256: r.sha256, kind: 'audio', audioKeys: audioIndexKeys(b64ToU32(d.raw)) } : null;
     case 'video':

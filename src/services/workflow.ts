@@ -94,16 +94,24 @@ export class Workflow {
       data: JSON.stringify(patch.registration_number ? { registrationNumber: patch.registration_number } : {}), created_at: now,
     });
     if (action === 'approve') await this.registry?.sequenceApproval(r, w.id, eventId, now);
-    // The copyright-protection check runs for every submission; the job commits with the submit.
-    if (action === 'submit') await r.jobs.enqueue('similarity.report', { workId: w.id });
-    // So does the AIGC check (labels, generator traces, text detector), shown beside it in the review.
-    if (action === 'submit') await r.jobs.enqueue('aigc.report', { workId: w.id });
+    // The certificate job commits with the approval; it needs the checkpoint covering the entry,
+    // which the integrator publishes within about a second, so it is due a little later.
+    if (action === 'approve') await r.jobs.enqueue('certificate.render', { workId: w.id }, { runAt: new Date(Date.now() + 2000), maxAttempts: 8 });
+    if (action === 'submit') await this.queueSubmitChecks(r, w.id);
     // The owner hears about reviewers' decisions; the assigned reviewer hears about the owner's moves.
     const recipient = actor.id === w.owner_id ? w.reviewer_id : w.owner_id;
     if (recipient && recipient !== actor.id) {
       await r.notifications.insert([{ id: newId(), user_id: recipient, work_id: w.id, kind: `work.${action}`, data: JSON.stringify({ status: to, reason, registrationNumber: patch.registration_number ?? null }), read_at: null, created_at: now }]);
     }
     return { ...w, ...patch };
+  }
+
+  /** The checks every submission gets; the jobs commit with the submit itself. */
+  async queueSubmitChecks(r: Repos, workId: string): Promise<void> {
+    // The copyright-protection check (similarity)…
+    await r.jobs.enqueue('similarity.report', { workId });
+    // …and the AIGC check (labels, generator traces, text detector), shown beside it in the review.
+    await r.jobs.enqueue('aigc.report', { workId });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -177,5 +177,14 @@ describe.each(ds)('the whole path in Chromium on %s', (dialect) => {
     expect(actions).toEqual(expect.arrayContaining(['create', 'submit', 'reject', 'edit', 'approve']));
     expect(actions.filter((a) => a === 'submit')).toHaveLength(2);
     await shot(page, `work-approved-${dialect}`);
+
+    // 8. the registration certificate: preview shown, PDF downloaded
+    await page.locator('[data-testid=certificate-card][data-state=ready]').waitFor({ timeout: 20_000 });
+    await page.getByTestId('certificate-card').scrollIntoViewIfNeeded();
+    await shot(page, `work-certificate-${dialect}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('certificate-download').click()]);
+    const pdf = await readFile((await download.path())!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(10_000);
   });
 });

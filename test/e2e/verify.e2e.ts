@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, stagePng, validMetadata } from '../support/fixtures.js';
@@ -10,12 +12,23 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 
 const ds = await dialects();
 
+/** Overlapping shapes on a gradient, rendered from SVG: enough structure for a meaningful PDQ hash. */
+async function picture(): Promise<Buffer> {
+  let s = 977;
+  const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const c = () => Math.floor(rnd() * 255);
+  const shapes = Array.from({ length: 40 }, () => `<circle cx="${rnd() * 900}" cy="${rnd() * 600}" r="${20 + rnd() * 120}" fill="rgb(${c()},${c()},${c()})" fill-opacity="0.7"/>`).join('');
+  return sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600"><rect width="900" height="600" fill="rgb(${c()},${c()},${c()})"/>${shapes}</svg>`)).png().toBuffer();
+}
+
 describe.each(ds)('public verify page in Chromium on %s', (dialect) => {
   let browser: Browser;
   let server: ServerProcess;
   let dataDir: string;
   let schema: string | undefined;
   let number: string;
+  let similarNumber: string;
+  let similarCopy: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'cws-e2e-verify-'));
@@ -26,6 +39,13 @@ describe.each(ds)('public verify page in Chromium on %s', (dialect) => {
     const reviewer = await account(t.p, 'reviewer');
     const w = await t.p.registration.create(creator, validMetadata({ title: '查证页面作品' }), [await stagePng(t.p, 4242)], true);
     number = (await t.p.review.decide(reviewer, w.id, 'approve')).registrationNumber!;
+    // A registered photo-like picture, fingerprinted before the server starts, for the "similar image" drop.
+    const pic = await picture();
+    const p2 = await t.p.registration.create(creator, validMetadata({ title: '相似图片作品' }), [await t.p.registration.stage(Readable.from([pic]), 'scene.png')], true);
+    await t.p.jobs.drain();
+    similarNumber = (await t.p.review.decide(reviewer, p2.id, 'approve')).registrationNumber!;
+    similarCopy = path.join(dataDir, 'scene-copy.jpg');
+    await writeFile(similarCopy, await sharp(pic).resize(480).jpeg({ quality: 70 }).toBuffer());
     await t.p.registryLog.integrator.flush();
     await t.cleanup();
     server = await startServer({ CWS_DATA_DIR: dataDir, CWS_NUMBER_PREFIX: '邮作登字', ...(schema ? { DATABASE_URL: PG_URL, CWS_PG_SCHEMA: schema } : {}) });
@@ -67,6 +87,21 @@ describe.each(ds)('public verify page in Chromium on %s', (dialect) => {
       expect(await page.getByTestId('verify-verified').count()).toBe(0);
       await page.context().close();
     }
+  });
+
+  it('dropping a resized JPEG of a registered picture lists it as similar, not identical, with the distance', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/verify`);
+    // The page's only file input, inside the drop zone.
+    await page.locator('input[type=file]').setInputFiles(similarCopy);
+    await page.getByTestId('verify-similar-distance').first().waitFor();
+    const section = (await page.getByTestId('verify-similar').textContent()) ?? '';
+    expect(section).toContain(similarNumber);
+    expect(section).toContain('相似，非同一文件');
+    expect(section).toMatch(/256 位中相差 \d+ 位/);
+    // The exact check says no registration holds this very file.
+    expect(await page.getByTestId('verify-file-result').textContent()).toContain('没有登记包含与此完全相同的文件');
+    await page.context().close();
   });
 
   it('an unknown number gets a plain not-found message', async () => {

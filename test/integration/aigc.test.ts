@@ -7,6 +7,7 @@ import { writeLabel } from '../../src/provenance/label.js';
 import { buildServer } from '../../src/routes/server.js';
 import type { AigcReport } from '../../src/services/aigc.service.js';
 import { account, validMetadata } from '../support/fixtures.js';
+import { ffmpegSample } from '../unit/provenance/support.js';
 import { Client, multipart } from '../support/http.js';
 import { dialects, testPlatform, type TestPlatform } from '../support/platform.js';
 
@@ -138,5 +139,24 @@ describe.each(ds)('AIGC report, self-check and label API on %s', (dialect) => {
     expect(txt.statusCode).toBe(415);
     const anon = await send([{ name: 'label', value: JSON.stringify(LABEL) }, { name: 'file', filename: 'gen.png', data: png }], '', 'x');
     expect(anon.statusCode).toBe(401);
+  });
+
+  it('label API: the video label and the compressed-audio cue through ffmpeg; the reason of a refusal is given', async () => {
+    const u = await account(t.p, 'creator');
+    const c = await new Client(app).login(u.username, u.password);
+    const send = async (parts: Parameters<typeof multipart>[0]) => {
+      const { body, headers } = multipart(parts);
+      return app.inject({ method: 'POST', url: '/api/aigc/label', payload: body, headers: { ...headers, cookie: c.cookie, 'x-csrf-token': c.csrf } });
+    };
+    const video = await send([{ name: 'label', value: JSON.stringify(LABEL) }, { name: 'options', value: JSON.stringify({ videoText: { corner: 'top-left', seconds: 2 } }) }, { name: 'file', filename: 'clip.mp4', data: ffmpegSample('mp4') }]);
+    expect(video.statusCode, video.body.slice(0, 300)).toBe(200);
+    expect(decodeURIComponent(String(video.headers['x-aigc-explicit']))).toMatch(/top-left corner for the first 2 s/);
+    expect((await inspect(video.rawPayload)).labels.find((l) => l.kind === 'gb45438')).toMatchObject({ valid: true, fields: LABEL });
+    const audio = await send([{ name: 'label', value: JSON.stringify(LABEL) }, { name: 'options', value: JSON.stringify({ audioCue: true }) }, { name: 'file', filename: 'voice.mp3', data: ffmpegSample('mp3') }]);
+    expect(audio.statusCode).toBe(200);
+    expect(decodeURIComponent(String(audio.headers['x-aigc-explicit']))).toMatch(/short long short short/);
+    const short = await send([{ name: 'label', value: JSON.stringify(LABEL) }, { name: 'options', value: JSON.stringify({ videoText: { seconds: 1 } }) }, { name: 'file', filename: 'clip.mp4', data: ffmpegSample('mp4') }]);
+    expect(short.statusCode).toBe(400);
+    expect(JSON.parse(short.body).error.details).toMatchObject({ rule: 'cannot_write', reason: expect.stringMatching(/between 2 and 600 seconds/) as unknown });
   });
 });

@@ -18,6 +18,7 @@ const LoginPage = lazy(() => import('./pages/LoginPage'));
 const SignupPage = lazy(() => import('./pages/SignupPage'));
 const SetupPage = lazy(() => import('./pages/SetupPage'));
 const VerifyPage = lazy(() => import('./pages/VerifyPage'));
+const AdminApiKeysPage = lazy(() => import('./pages/AdminApiKeysPage'));
 const WorksListPage = lazy(() => import('./pages/WorksListPage'));
 const WorkFormPage = lazy(() => import('./pages/WorkFormPage'));
 const WorkDetailPage = lazy(() => import('./pages/WorkDetailPage'));
@@ -102,6 +103,7 @@ function LocalizedShell() {
                   </Route>
                   <Route element={<RequireRole roles={['admin']} />}>
                     <Route path="admin/users" element={<AdminUsersPage />} />
+                    <Route path="admin/api-keys" element={<AdminApiKeysPage />} />
                   </Route>
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
 import type { TextVerdict } from '../types.js';
 import { enFeatures, FEATURES, languageOf, zhFeatures, type EnLm, type Features, type ZhLm } from './features.js';
-import lmEn from './lm-en.json' with { type: 'json' };
-import lmZh from './lm-zh.json' with { type: 'json' };
+import type LmEnJson from './lm-en.json';
+import type LmZhJson from './lm-zh.json';
 import { predict, type LogisticModel } from './logistic.js';
 import model from './model.json' with { type: 'json' };
 import { MAX_DETECT_CHARS, MIN_CHARS, type TextDetector } from './types.js';
@@ -19,8 +20,17 @@ export interface DetectorModel {
 
 export const DETECTOR_MODEL = model as unknown as DetectorModel & Record<string, unknown>;
 
+// The reference language models (1.4 MB of JSON, ~20 MB once parsed) are read on the first
+// text scored, not at start: a server that never runs an AIGC check never holds them.
+// (The type-only imports keep the files in the compiled output.)
+const requireJson = createRequire(import.meta.url);
+let lmEn: EnLm | undefined;
+let lmZh: ZhLm | undefined;
+const en = (): EnLm => (lmEn ??= requireJson('./lm-en.json') as typeof LmEnJson as EnLm);
+const zh = (): ZhLm => (lmZh ??= requireJson('./lm-zh.json') as typeof LmZhJson as ZhLm);
+
 export function featuresOf(text: string, lang: 'en' | 'zh'): Features {
-  return lang === 'en' ? enFeatures(text, lmEn as EnLm) : zhFeatures(text, lmZh as ZhLm);
+  return lang === 'en' ? enFeatures(text, en()) : zhFeatures(text, zh());
 }
 
 export const scoreFeatures = (m: LogisticModel, f: Features): number => predict(m, FEATURES.map((k) => f[k]));

@@ -191,7 +191,7 @@ describe('evidence package v1', () => {
   });
 
   it('refuses every required member removed as MALFORMED', () => {
-    for (const k of ['format', 'version', 'record', 'entry', 'inclusionProof', 'checkpoint', 'log', 'witnesses', 'timestamps', 'disclosure']) {
+    for (const k of ['format', 'version', 'record', 'entry', 'inclusionProof', 'checkpoint', 'log', 'witnesses', 'timestamps', 'disclosure', 'events']) {
       const doc = clone() as unknown as Record<string, unknown>;
       delete doc[k];
       expect([k, codeOf(doc)]).toEqual([k, 'MALFORMED']);
@@ -272,7 +272,7 @@ describe('evidence package v1', () => {
   it('refuses truncated, non-JSON and future-version files as MALFORMED', () => {
     const text = serializeEvidencePackage(pkg);
     for (const cut of [0, 1, 100, Math.floor(text.length / 2), text.length - 3]) expect(codeOf(text.slice(0, cut))).toBe('MALFORMED');
-    expect(codeOf({ ...clone(), version: 2 })).toBe('MALFORMED');
+    expect(codeOf({ ...clone(), version: 3 })).toBe('MALFORMED');
     expect(codeOf('[]')).toBe('MALFORMED');
   });
 

@@ -79,3 +79,46 @@ describe('PDQ multi-index hashing', () => {
     expect(idx.search(wordsToHex(a), 15).map((h) => h.ref)).toEqual([42]);
   });
 });
+
+describe('PDQ index tables and the pending list', () => {
+  const brute = (stored: Uint32Array[], q: Uint32Array) => stored.map((s, i) => ({ ref: i, distance: hamming(s, q) })).filter((h) => h.distance <= 31).map((h) => h.ref).sort((a, b) => a - b);
+
+  for (const wide of [false, true]) {
+    it(`hashes added after a build are found before and after the next rebuild (${wide ? '4' : '3'}-byte slot numbers)`, () => {
+      const r = rng(wide ? 11 : 12);
+      const idx = new PdqIndex(wide ? 100 : undefined);
+      const stored: Uint32Array[] = [];
+      const add = (w: Uint32Array) => {
+        stored.push(w);
+        idx.add(w, stored.length - 1);
+      };
+      for (let i = 0; i < 2000; i++) add(randomWords(r));
+      idx.compact();
+      const before = idx.memoryBytes();
+      // Near copies go into the pending list, then enough more to force a rebuild on the next search.
+      const targets = Array.from({ length: 30 }, () => stored[Math.floor(r() * stored.length)]!);
+      for (const t of targets) add(flip(t, Math.floor(r() * 25), r));
+      for (const t of targets.slice(0, 10)) expect(idx.search(t).map((h) => h.ref).sort((a, b) => a - b)).toEqual(brute(stored, t));
+      for (let i = 0; i < 5000; i++) add(i % 50 === 0 ? flip(targets[i % 30]!, 10, r) : randomWords(r));
+      for (const t of targets) {
+        const q = flip(t, 4, r);
+        expect(idx.search(q).map((h) => h.ref).sort((a, b) => a - b)).toEqual(brute(stored, q));
+      }
+      expect(idx.size).toBe(stored.length);
+      expect(idx.memoryBytes()).toBeGreaterThan(before);
+    });
+  }
+
+  it('memory per hash: 32 bytes of hash, 4 of reference, 48 of tables, 1 of marks (plus the fixed bucket offsets)', () => {
+    const r = rng(5);
+    const idx = new PdqIndex();
+    const n = 50_000;
+    for (let i = 0; i < n; i++) idx.add(randomWords(r), i);
+    idx.compact();
+    const offsets = 16 * 65537 * 4;
+    const perHash = (idx.memoryBytes() - offsets) / n;
+    // 85 bytes a hash, plus 1/16 spare room (hash, reference, mark: 37 bytes) for later additions.
+    expect(perHash).toBeGreaterThanOrEqual(85);
+    expect(perHash).toBeLessThan(85 + 37 / 16 + 0.5);
+  });
+});

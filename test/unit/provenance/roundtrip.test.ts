@@ -4,6 +4,7 @@ import { samplePng } from '../../../src/documents/samples.js';
 import { inspect } from '../../../src/provenance/inspect.js';
 import { LabelError, writeLabel } from '../../../src/provenance/label.js';
 import type { Gb45438Trace } from '../../../src/provenance/types.js';
+import { FfmpegTool } from '../../../src/repositories/ffmpeg.tool.js';
 import { docxSample, exiftool, ffmpegDecodeErrors, ffmpegSample, ffprobeTags, haveTool, pdfSample, wavSample } from './support.js';
 
 const LABEL = { Label: '1', ContentProducer: '001191110108MA01KP2T5U00000', ProduceID: 'cws-job-0042', ReservedCode1: '', ContentPropagator: '', PropagateID: '', ReservedCode2: '' };
@@ -34,6 +35,7 @@ const images: [string, () => Promise<Buffer>][] = [
   ['jpg', () => sharp(png).jpeg().toBuffer()],
   ['webp', () => sharp(png).webp({ lossless: true }).toBuffer()],
   ['gif', () => sharp(png).gif().toBuffer()],
+  ['tif', () => sharp(png).tiff({ compression: 'lzw' }).toBuffer()],
 ];
 
 describe.skipIf(!exif)('GB 45438 implicit label: write → exiftool reads → our reader reads', () => {
@@ -98,9 +100,13 @@ describe.skipIf(!exif || !ff)('GB 45438 implicit label in audio and video: exift
     ['flac', 'Vorbis:Aigc'],
     ['m4a', 'Keys:AIGC'],
     ['mp4', 'Keys:AIGC'],
+    ['ogg', 'Vorbis:Aigc'],
+    ['opus', 'Vorbis:Aigc'],
   ] as const)('%s', async (ext, exifKey) => {
     const src = ffmpegSample(ext);
-    const out = (await writeLabel(src, LABEL, { filename: `a.${ext}` })).bytes;
+    // Ogg is remuxed by ffmpeg (the @ffmpeg-installer build, not the Debian one that reads it back)
+    const media = new FfmpegTool();
+    const out = (await writeLabel(src, LABEL, { filename: `a.${ext}`, media })).bytes;
     const tags = exiftool(out, ext);
     expect(exiftoolAigc(tags)).toEqual([json(LABEL)]);
     expect(Object.keys(tags)).toContain(exifKey);
@@ -108,7 +114,7 @@ describe.skipIf(!exif || !ff)('GB 45438 implicit label in audio and video: exift
     expect(ffprobeTags(out, ext).AIGC).toBe(json(LABEL));
     expect(ffmpegDecodeErrors(out, ext)).toBe('');
     expect((await ourLabels(out, `a.${ext}`))[0]!.fields).toEqual(LABEL);
-    const again = (await writeLabel(out, LABEL2, { filename: `a.${ext}` })).bytes;
+    const again = (await writeLabel(out, LABEL2, { filename: `a.${ext}`, media })).bytes;
     expect(ffprobeTags(again, ext).AIGC).toBe(json(LABEL2));
     expect(exiftoolAigc(exiftool(again, ext))).toEqual([json(LABEL2)]);
     expect(ffmpegDecodeErrors(again, ext)).toBe('');
@@ -140,8 +146,10 @@ describe('GB 45438 implicit label in text', () => {
     expect(again.toString().trimEnd().endsWith('【本内容由人工智能生成 / AI-generated content】')).toBe(true);
   });
 
-  it('refuses plain text, TIFF and invalid labels with a precise error', async () => {
+  it('refuses plain text, Ogg without ffmpeg, a cut TIFF and invalid labels with a precise error', async () => {
     await expect(writeLabel(Buffer.from('just text'), LABEL, { filename: 'a.txt' })).rejects.toMatchObject({ code: 'unsupported_format' });
+    await expect(writeLabel(Buffer.from('OggS\0\x02' + '\0'.repeat(60), 'latin1'), LABEL)).rejects.toMatchObject({ code: 'unsupported_format', message: /needs ffmpeg/ });
+    await expect(writeLabel(Buffer.from([0x49, 0x49, 42, 0, 8, 0, 0, 0, 9, 0, 0x00, 0x01, 3, 0]), LABEL)).rejects.toMatchObject({ code: 'cannot_write', message: /IFD0 is cut off/ });
     await expect(writeLabel(png, { ...LABEL, Label: '9' })).rejects.toMatchObject({ code: 'invalid_label' });
     await expect(writeLabel(png, { ...LABEL, ContentProducer: '某某大学' })).rejects.toBeInstanceOf(LabelError);
     await expect(writeLabel(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), LABEL)).rejects.toMatchObject({ code: 'cannot_write' });

@@ -44,9 +44,11 @@ export function exiftool(data: Uint8Array, ext: string): Record<string, unknown>
 
 export function ffprobeTags(data: Uint8Array, ext: string): Record<string, string> {
   return withTemp(ext, data, (file) => {
-    const r = spawnSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', file], { encoding: 'utf8' });
+    const r = spawnSync('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ffprobe failed: ${r.stderr}`);
-    return ((JSON.parse(r.stdout) as { format: { tags?: Record<string, string> } }).format.tags ?? {}) as Record<string, string>;
+    // Ogg keeps its comments per stream; other containers per file.
+    const j = JSON.parse(r.stdout) as { format: { tags?: Record<string, string> }; streams?: { tags?: Record<string, string> }[] };
+    return Object.assign({}, ...(j.streams ?? []).map((st) => st.tags ?? {}), j.format.tags ?? {}) as Record<string, string>;
   });
 }
 
@@ -59,13 +61,14 @@ export function ffmpegDecodeErrors(data: Uint8Array, ext: string): string {
 }
 
 /** A one-second test signal encoded by ffmpeg (lavfi sources: no input files). */
-export function ffmpegSample(ext: 'mp3' | 'flac' | 'm4a' | 'mp4' | 'ogg' | 'wav' | 'mov'): Buffer {
+export function ffmpegSample(ext: 'mp3' | 'flac' | 'm4a' | 'mp4' | 'ogg' | 'opus' | 'wav' | 'mov'): Buffer {
   const dir = mkdtempSync(path.join(tmpdir(), 'cws-aigc-'));
   const out = path.join(dir, `s.${ext}`);
   const video = ext === 'mp4' || ext === 'mov';
   const args = ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000:duration=1'];
   if (video) args.push('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p');
   if (ext === 'm4a' || video) args.push('-c:a', 'aac');
+  if (ext === 'ogg') args.push('-c:a', 'libvorbis');
   args.push('-shortest', '-y', out);
   const r = spawnSync('ffmpeg', args, { encoding: 'utf8' });
   try {

@@ -46,8 +46,8 @@ export interface Meta {
   version: string;
 }
 
-export type WorkStatus = 'draft' | 'submitted' | 'in_review' | 'changes_requested' | 'rejected' | 'approved' | 'withdrawn';
-export const WORK_STATUSES: WorkStatus[] = ['draft', 'submitted', 'in_review', 'changes_requested', 'rejected', 'approved', 'withdrawn'];
+export type WorkStatus = 'draft' | 'submitted' | 'in_review' | 'changes_requested' | 'rejected' | 'approved' | 'withdrawn' | 'corrected' | 'revoked';
+export const WORK_STATUSES: WorkStatus[] = ['draft', 'submitted', 'in_review', 'changes_requested', 'rejected', 'approved', 'withdrawn', 'corrected', 'revoked'];
 
 export type WorkAction = 'edit' | 'submit' | 'withdraw' | 'delete' | 'claim' | 'approve' | 'reject' | 'request_changes';
 

@@ -35,6 +35,7 @@ export default function AppLayout() {
   nav.push({ key: '/aigc/label', to: '/aigc/label', label: t('nav.aigcLabel'), testId: 'nav-aigc-label' });
   if (role === 'admin') {
     nav.push({ key: '/admin/users', to: '/admin/users', label: t('nav.adminUsers'), testId: 'nav-admin-users' });
+    nav.push({ key: '/admin/api-keys', to: '/admin/api-keys', label: t('nav.adminApiKeys'), testId: 'nav-admin-api-keys' });
   }
   // The most specific nav entry matching the current path is highlighted.
   const selected = nav

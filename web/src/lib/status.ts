@@ -8,4 +8,6 @@ export const STATUS_COLORS: Record<WorkStatus, string> = {
   rejected: 'red',
   approved: 'green',
   withdrawn: 'default',
+  corrected: 'gold',
+  revoked: 'red',
 };

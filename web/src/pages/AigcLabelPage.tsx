@@ -3,7 +3,7 @@ import type { UploadFile } from 'antd';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { commonHeaders, parseErrorBody } from '../api/client';
+import { ApiError, commonHeaders, parseErrorBody } from '../api/client';
 import { errorText } from '../lib/errors';
 
 interface Values {
@@ -37,10 +37,11 @@ export default function AigcLabelPage() {
     setDone(null);
     try {
       const label = { Label: v.Label, ContentProducer: v.ContentProducer, ProduceID: v.ProduceID ?? '', ReservedCode1: v.ReservedCode1 ?? '', ContentPropagator: v.ContentPropagator ?? '', PropagateID: v.PropagateID ?? '', ReservedCode2: v.ReservedCode2 ?? '' };
-      const isImage = /\.(png|jpe?g|webp|gif)$/i.test(file.name);
+      const isImage = /\.(png|jpe?g|webp|gif|tiff?)$/i.test(file.name);
       const isText = /\.(md|markdown)$/i.test(file.name);
-      const isWav = /\.wav$/i.test(file.name);
-      const options = v.explicit ? { ...(isImage ? { imageText: { corner: v.corner } } : {}), ...(isText ? { textMarker: { position: 'start' } } : {}), ...(isWav ? { audioCue: true } : {}) } : {};
+      const isAudio = /\.(wav|mp3|flac|ogg|opus|m4a)$/i.test(file.name);
+      const isVideo = /\.(mp4|mov|m4v)$/i.test(file.name);
+      const options = v.explicit ? { ...(isImage ? { imageText: { corner: v.corner } } : {}), ...(isVideo ? { videoText: { corner: v.corner } } : {}), ...(isText ? { textMarker: { position: 'start' } } : {}), ...(isAudio ? { audioCue: true } : {}) } : {};
       const body = new FormData();
       body.append('label', JSON.stringify(label));
       body.append('options', JSON.stringify(options));
@@ -88,7 +89,7 @@ export default function AigcLabelPage() {
         </Button>
       </Form>
       <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
-        {error !== null && <Alert type="error" showIcon message={errorText(error, t)} />}
+        {error !== null && <Alert type="error" showIcon message={errorText(error, t)} description={error instanceof ApiError && typeof error.details?.reason === 'string' ? error.details.reason : undefined} />}
         {done && (
           <Alert
             type="success"

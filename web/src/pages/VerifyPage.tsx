@@ -5,8 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, commonHeaders, getCsrfToken, parseErrorBody } from '../api/client';
 import { PublicLayout } from '../components/PublicLayout';
+import { VerifySimilar, type SimilarResult } from '../components/VerifySimilar';
 import { errorText } from '../lib/errors';
 import { verifyEvidenceWeb, type WebVerdict } from '../../../src/documents/evidence-verify-web';
+import type { RegistryEvent } from '../api/registry';
+import { RegistryEventsTable } from '../components/RegistryEvents';
 
 interface PublicRecord {
   registrationNumber: string;
@@ -22,10 +25,13 @@ interface PublicRecord {
   };
   evidence: unknown;
   pending: string | null;
+  /** Corrections and revocations with their log indexes, oldest first. */
+  events?: RegistryEvent[];
 }
 interface FileMatches {
   sha256: string;
   matches: { registrationNumber: string; title: string; registeredAt: string; status: string }[];
+  similar?: SimilarResult;
 }
 
 /**
@@ -102,10 +108,12 @@ export default function VerifyPage() {
             )}
             {verdict && !verdict.ok && <Alert type="error" showIcon data-testid="verify-failed" message={t('verify.failed', { code: verdict.code })} description={verdict.message} />}
             {!verdict && data.pending && <Alert type="info" showIcon data-testid="verify-pending" message={t('verify.pending')} />}
+            {data.status === 'revoked' && <Alert type="error" showIcon style={{ marginTop: 8 }} data-testid="verify-revoked" message={t('verify.revokedNotice')} />}
+            {verdict?.ok && verdict.state !== data.status && <Alert type="warning" showIcon style={{ marginTop: 8 }} data-testid="verify-state-pending" message={t('verify.statePending', { state: t(`verify.state.${verdict.state}`) })} />}
             <Descriptions bordered column={1} size="small" style={{ marginTop: 16 }}>
               <Descriptions.Item label={t('verify.number')}>{data.registrationNumber}</Descriptions.Item>
               <Descriptions.Item label={t('verify.status')}>
-                <Tag color={data.status === 'valid' ? 'green' : 'red'} data-testid="verify-status">{t(`verify.state.${data.status}`, { defaultValue: data.status })}</Tag>
+                <Tag color={data.status === 'valid' ? 'green' : data.status === 'corrected' ? 'gold' : 'red'} data-testid="verify-status" data-status={data.status}>{t(`verify.state.${data.status}`, { defaultValue: data.status })}</Tag>
               </Descriptions.Item>
               <Descriptions.Item label={t('verify.workTitle')}>{data.record.title}</Descriptions.Item>
               <Descriptions.Item label={t('verify.category')}>{data.record.categoryLabel ? (zh ? data.record.categoryLabel.zh : data.record.categoryLabel.en) : ''}</Descriptions.Item>
@@ -114,6 +122,12 @@ export default function VerifyPage() {
               <Descriptions.Item label={t('verify.completedOn')}>{data.record.completedOn}</Descriptions.Item>
               <Descriptions.Item label={t('verify.registeredAt')}>{data.record.registeredAt}</Descriptions.Item>
             </Descriptions>
+            {(data.events?.length ?? 0) > 0 && (
+              <div style={{ marginTop: 16 }} data-testid="verify-events">
+                <Typography.Title level={5}>{t('verify.history')}</Typography.Title>
+                <RegistryEventsTable events={data.events!} proven={new Set(verdict?.ok ? verdict.events.map((e) => e.index) : [])} />
+              </div>
+            )}
             <Table size="small" pagination={false} rowKey="sha256" style={{ marginTop: 16 }} dataSource={data.record.files} columns={[{ title: t('verify.file'), dataIndex: 'filename' }, { title: 'SHA-256', dataIndex: 'sha256', render: (v: string) => <Typography.Text code copyable>{v}</Typography.Text> }]} />
             {data.evidence !== null && (
               <Button style={{ marginTop: 16 }} href={`/api/verify/${encodeURIComponent(data.registrationNumber)}/evidence`} data-testid="verify-download">
@@ -135,6 +149,7 @@ export default function VerifyPage() {
             ) : (
               <Table size="small" pagination={false} rowKey="registrationNumber" dataSource={matches.matches} columns={[{ title: t('verify.number'), dataIndex: 'registrationNumber', render: (v: string) => <a href={`/verify/${encodeURIComponent(v)}`}>{v}</a> }, { title: t('verify.workTitle'), dataIndex: 'title' }, { title: t('verify.registeredAt'), dataIndex: 'registeredAt' }]} />
             )}
+            <VerifySimilar similar={matches.similar} />
           </div>
         )}
         <Typography.Paragraph type="secondary">{t('verify.offlineHint')}</Typography.Paragraph>

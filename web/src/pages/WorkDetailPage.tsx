@@ -9,10 +9,13 @@ import { approveWork, claimWork, deleteWork, getWork, rejectWork, requestChanges
 import { fileContentUrl } from '../api/client';
 import type { Work, WorkAction } from '../api/types';
 import { AuditTrail } from '../components/AuditTrail';
+import { CertificateCard } from '../components/CertificateCard';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FilePreview } from '../components/FilePreview';
 import { FullPageSpin } from '../components/FullPageSpin';
 import { ReasonModal } from '../components/ReasonModal';
+import { JudicialAccessList } from '../components/JudicialAccessList';
+import { RegistryEventsCard } from '../components/RegistryEvents';
 import { AigcReport } from '../components/AigcReport';
 import { SimilarityReport } from '../components/SimilarityReport';
 import { StatusTag } from '../components/StatusTag';
@@ -225,7 +228,7 @@ export default function WorkDetailPage() {
         <Col>{actionButtons}</Col>
       </Row>
 
-      {work.status === 'approved' && work.registrationNumber && (
+      {(work.status === 'approved' || work.status === 'corrected' || work.status === 'revoked') && work.registrationNumber && (
         <Alert
           type="success"
           showIcon
@@ -253,6 +256,7 @@ export default function WorkDetailPage() {
           }
         />
       )}
+      {['approved', 'corrected'].includes(work.status) && work.registrationNumber && <CertificateCard workId={work.id} number={work.registrationNumber} />}
       {work.reviewReason && (work.status === 'rejected' || work.status === 'changes_requested') && (
         <Alert
           type={work.status === 'rejected' ? 'error' : 'warning'}
@@ -318,6 +322,9 @@ export default function WorkDetailPage() {
           ))
         )}
       </Card>
+
+      <RegistryEventsCard work={work} isAdmin={user?.role === 'admin'} />
+      {work.registrationNumber && (user?.id === work.owner?.id || user?.role === 'admin') && <JudicialAccessList workId={work.id} />}
 
       <Card title={t('audit.title')} style={{ marginBottom: 16 }}>
         <AuditTrail events={work.events ?? []} />

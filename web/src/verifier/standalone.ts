@@ -21,10 +21,18 @@ async function run(): Promise<void> {
   const head = document.createElement('h2');
   const detail = document.createElement('p');
   if (v.ok) {
-    out.className = 'ok';
-    out.dataset.code = 'VALID';
-    head.textContent = `有效 VALID — ${v.registrationNumber}`;
-    detail.textContent = `第 ${v.index} 条记录包含于 ${v.origin} 大小为 ${v.treeSize} 的签名检查点 / entry ${v.index} is included in the checkpoint of size ${v.treeSize} signed by ${v.origin}.` + (hashes.length ? ` 文件哈希相符 / ${hashes.length} file(s) match.` : '');
+    // An authentic package of a revoked registration is not a valid registration: say so first.
+    const revoked = v.state === 'revoked';
+    out.className = revoked ? 'bad' : 'ok';
+    out.dataset.code = revoked ? 'REVOKED' : 'VALID';
+    out.dataset.state = v.state;
+    head.textContent = revoked
+      ? `已撤销 REVOKED — ${v.registrationNumber}（证据真实，登记已撤销 / authentic package, registration revoked）`
+      : `有效 VALID${v.state === 'corrected' ? '（已更正 / corrected）' : ''} — ${v.registrationNumber}`;
+    detail.textContent =
+      `第 ${v.index} 条记录包含于 ${v.origin} 大小为 ${v.treeSize} 的签名检查点 / entry ${v.index} is included in the checkpoint of size ${v.treeSize} signed by ${v.origin}.` +
+      (hashes.length ? ` 文件哈希相符 / ${hashes.length} file(s) match.` : '') +
+      v.events.map((e) => ` 第 ${e.index} 条：${e.kind === 'revocation' ? '撤销' : '更正'} / entry ${e.index}: ${e.kind} (${e.createdAt}), proven.`).join('');
   } else {
     out.className = 'bad';
     out.dataset.code = v.code;

@@ -1,0 +1,79 @@
+import type { Store } from '../repositories/store.js';
+
+export interface PublicRecordCacheOptions {
+  /** How long a cached record is served without asking the database (ms); 0 turns the cache off. */
+  ttlMs: number;
+  /** Records kept (least recently used dropped first). */
+  max: number;
+}
+
+interface Entry {
+  /** The serialized record, as the bytes sent. */
+  body: Buffer;
+  version: string;
+  checkedAt: number;
+}
+
+/**
+ * The public record of a registration number, serialized once and served from memory.
+ * Building it (work, files, log entry, inclusion proof, checkpoint, cosignatures) takes
+ * several queries; checking it is still current takes one (`publicVersion`: the work's
+ * updated_at and status, the newest checkpoint and what vouches for it). Within `ttlMs` of
+ * the last check a record is served as is, so a change made by any process — approval,
+ * correction, revocation, a new checkpoint — shows everywhere within `ttlMs`, and at once
+ * where the version check runs. The version is read before the record is built: a change
+ * in between leaves an old version beside it, so the next check rebuilds.
+ */
+export class PublicRecordCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly building = new Map<string, Promise<Buffer>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly build: (number: string) => Promise<unknown>,
+    private readonly opts: PublicRecordCacheOptions,
+  ) {}
+
+  /** The record of a number as UTF-8 JSON. */
+  async json(number: string): Promise<Buffer> {
+    if (this.opts.ttlMs <= 0) return Buffer.from(JSON.stringify(await this.build(number)));
+    const e = this.entries.get(number);
+    if (e) {
+      // Map order is recency order: move the hit to the end.
+      this.entries.delete(number);
+      this.entries.set(number, e);
+      const now = Date.now();
+      if (now - e.checkedAt < this.opts.ttlMs) return e.body;
+      const version = await this.store.repos.evidence.publicVersion(number);
+      if (version === e.version) {
+        e.checkedAt = now;
+        return e.body;
+      }
+    }
+    // Concurrent misses for one number share one build.
+    let p = this.building.get(number);
+    if (!p) {
+      p = this.rebuild(number).finally(() => this.building.delete(number));
+      this.building.set(number, p);
+    }
+    return p;
+  }
+
+  /** Drops one record (or all): the next request rebuilds it. */
+  invalidate(number?: string): void {
+    if (number === undefined) this.entries.clear();
+    else this.entries.delete(number);
+  }
+
+  private async rebuild(number: string): Promise<Buffer> {
+    const checkedAt = Date.now();
+    const version = await this.store.repos.evidence.publicVersion(number);
+    const body = Buffer.from(JSON.stringify(await this.build(number)));
+    if (version !== undefined) {
+      this.entries.delete(number);
+      this.entries.set(number, { body, version, checkedAt });
+      while (this.entries.size > this.opts.max) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return body;
+  }
+}
