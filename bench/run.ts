@@ -18,6 +18,7 @@ import { queue } from './queue.js';
 import { submissions } from './submissions.js';
 import { uploadMemory } from './upload-memory.js';
 import { verify } from './verify.js';
+import { evidence } from './evidence.js';
 
 const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchReport>> = {
   baseline,
@@ -26,6 +27,7 @@ const BENCHES: Record<string, (o: BenchOptions) => Promise<BenchReport>> = {
   'upload-memory': uploadMemory,
   certificate,
   verify,
+  evidence,
 };
 const ALIASES: Record<string, string> = { upload: 'upload-memory', memory: 'upload-memory', hello: 'baseline' };
 
