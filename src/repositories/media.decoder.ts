@@ -5,8 +5,14 @@ import { createRequire } from 'node:module';
 import type SharpType from 'sharp';
 
 // sharp (libvips) adds ~28 MB to the resident size; load it with the first image, not at start.
+// Each file is decoded once, so libvips' operation cache (up to 50 MB by default) would only
+// keep decoded pixels of past uploads resident.
 let sharpModule: Promise<typeof SharpType> | undefined;
-const loadSharp = (): Promise<typeof SharpType> => (sharpModule ??= import('sharp').then((m) => m.default));
+const loadSharp = (): Promise<typeof SharpType> =>
+  (sharpModule ??= import('sharp').then((m) => {
+    m.default.cache(false);
+    return m.default;
+  }));
 import yauzl from 'yauzl';
 
 /** Why a file could not be fingerprinted; the message is shown to reviewers as "could not fingerprint: …". */
