@@ -4,6 +4,9 @@ import { AppError } from './errors.js';
 export const WORK_STATUSES = ['draft', 'submitted', 'in_review', 'changes_requested', 'rejected', 'approved', 'withdrawn', 'corrected', 'revoked'] as const;
 export type WorkStatus = (typeof WORK_STATUSES)[number];
 
+/** A registration that stands: approved, possibly corrected since, not revoked. */
+export const isStandingRegistration = (status: string): boolean => status === 'approved' || status === 'corrected';
+
 export const ROLES = ['creator', 'reviewer', 'admin', 'judicial'] as const;
 export type Role = (typeof ROLES)[number];
 

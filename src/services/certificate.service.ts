@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { CertificateData } from '../documents/certificate.js';
 import { CATEGORIES } from '../domain/categories.js';
 import { AppError } from '../domain/errors.js';
-import type { Actor } from '../domain/review.js';
+import { isStandingRegistration, type Actor } from '../domain/review.js';
 import type { Publication } from '../domain/work.js';
 import type { BlobStore } from '../repositories/blob.store.js';
 import type { CertificateRasterizer } from '../repositories/certificate.rasterizer.js';
@@ -26,8 +26,6 @@ export interface CertificateOptions {
   checkpointWaitMs?: number;
 }
 
-/** Statuses that hold a registration number and may show a certificate. */
-const REGISTERED = new Set(['approved', 'corrected']);
 const MAX_CERTIFICATE_BYTES = 64 * 1024 * 1024;
 
 export type CertificateFormat = 'pdf' | 'png';
@@ -63,7 +61,7 @@ export class CertificateService {
     if (!w) throw new AppError('NOT_FOUND', 'work not found');
     if (!mayRead) {
       // A registered work is public (the verify page shows it); its certificate is its owner's.
-      if (REGISTERED.has(w.status)) throw new AppError('FORBIDDEN', 'only the owner, reviewers and admins may download this certificate');
+      if (isStandingRegistration(w.status)) throw new AppError('FORBIDDEN', 'only the owner, reviewers and admins may download this certificate');
       throw new AppError('NOT_FOUND', 'work not found');
     }
     this.assertRegistered(w);
@@ -89,12 +87,12 @@ export class CertificateService {
   /** The `certificate.render` job: a work revoked (or gone) before the job ran has nothing to render. */
   async renderJob(workId: string): Promise<void> {
     const w = await this.store.repos.works.byId(workId);
-    if (!w || !REGISTERED.has(w.status)) return;
+    if (!w || !isStandingRegistration(w.status)) return;
     await this.ensure(workId, 0);
   }
 
   private assertRegistered(w: WorkRow): void {
-    if (!REGISTERED.has(w.status) || !w.registration_number || !w.registered_at) {
+    if (!isStandingRegistration(w.status) || !w.registration_number || !w.registered_at) {
       throw new AppError('CONFLICT', `work ${w.id} is ${w.status}; only approved registrations have a certificate`, { rule: 'not_registered', status: w.status });
     }
   }

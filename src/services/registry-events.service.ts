@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { newId, nowIso } from '../domain/ids.js';
-import { MAX_REASON, type Actor } from '../domain/review.js';
+import { isStandingRegistration, MAX_REASON, type Actor } from '../domain/review.js';
 import { validateWork } from '../domain/work.js';
 import { leafHash } from '../ledger/index.js';
 import { newSalt } from '../log/commitment.js';
@@ -145,7 +145,7 @@ export class RegistryEventsService {
     const work = await r.works.lockById(workId);
     if (!work || work.ever_submitted !== 1) throw new AppError('NOT_FOUND', 'work not found');
     if (work.status === 'revoked') throw new AppError('INVALID_TRANSITION', `cannot ${action} a revoked registration`, { action, status: work.status });
-    if ((work.status !== 'approved' && work.status !== 'corrected') || !work.registration_number) {
+    if (!isStandingRegistration(work.status) || !work.registration_number) {
       throw new AppError('INVALID_TRANSITION', `only a registered work can be ${action === 'correct' ? 'corrected' : 'revoked'}; this one is ${work.status}`, { action, status: work.status });
     }
     return { work, events: await r.registryEvents.ofWork(workId) };

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { AppError } from '../domain/errors.js';
 import { imageTypeOfHead, type FileKind } from '../domain/files.js';
 import { nowIso } from '../domain/ids.js';
-import type { Actor } from '../domain/review.js';
+import { isStandingRegistration, type Actor } from '../domain/review.js';
 import { alignFingerprints, audioIndexKeys, chromaprintRaw, compressFingerprint, ITEM_SECONDS } from '../fingerprint/chromaprint.js';
 import { DIHEDRAL_NAMES, lumaFromPixels, pdqDihedralFromLuma, pdqFromPixels, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, type DihedralName } from '../fingerprint/pdq.js';
 import { cropProbeHashes, innerHash } from '../fingerprint/pdq-crops.js';
@@ -338,7 +338,7 @@ export class SimilarityService {
     const best = new Map<string, PublicSimilarMatch>();
     for (const c of candidates) {
       for (const h of holders) {
-        if (h.sha256 !== c.sha256 || !h.registration_number || (h.status !== 'approved' && h.status !== 'corrected')) continue;
+        if (h.sha256 !== c.sha256 || !h.registration_number || !isStandingRegistration(h.status)) continue;
         const prev = best.get(h.registration_number);
         if (prev && prev.distance <= c.score) continue;
         best.set(h.registration_number, { registrationNumber: h.registration_number, title: h.title, registeredAt: h.registered_at, status: h.status === 'corrected' ? 'corrected' : 'valid', distance: c.score, transform: transformOf(c.variant) });
@@ -364,7 +364,7 @@ export class SimilarityService {
     const matches: SimilarityMatch[] = [];
     const relation = (h: BlobHolder): SimilarityMatch['relation'] => {
       const own = who.ownerId !== null && h.owner_id === who.ownerId;
-      const registered = h.status === 'approved' || h.status === 'corrected';
+      const registered = isStandingRegistration(h.status);
       return own ? (registered ? 'own_registered' : 'own_pending') : registered ? 'registered_by_other' : 'pending_by_other';
     };
     const target = (h: BlobHolder): MatchTarget => ({ workId: h.work_id, title: h.title, status: h.status, ownerId: h.owner_id, ownerName: h.owner_name ?? '', registrationNumber: h.registration_number, fileId: h.file_id, filename: h.filename, sha256: h.sha256 });
