@@ -66,7 +66,10 @@ async function one(dialect: DialectName, opts: BenchOptions) {
     let sent = check(await runLoad({ ...job, amount: warm, label: 'warm-up' }), `${dialect} warm-up`);
     const runs = [];
     for (let i = 0; i < opts.runs; i++) {
+      const commits0 = { ...(bp.p.store.commitStats ?? { batches: 0, units: 0, largest: 0 }) };
       const r = await runLoad({ ...job, amount, label: `run${i + 1}` });
+      const commits = bp.p.store.commitStats;
+      if (commits) log(`submissions ${dialect} run ${i + 1}: ${commits.units - commits0.units} transactions in ${commits.batches - commits0.batches} commits (group commit, largest batch so far ${commits.largest})`);
       const created = check(r, `${dialect} run ${i + 1}`);
       sent += created;
       const perSecond = created / r.seconds;

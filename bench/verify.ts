@@ -6,6 +6,7 @@ import { buildServer } from '../src/routes/server.js';
 import { log, within, type DialectName } from './lib/env.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { openPlatform } from './lib/platform.js';
+import { startProfile, type ProfileSummary } from './lib/profile.js';
 import { DIALECTS, type BenchOptions, type BenchReport, type Figure } from './lib/report.js';
 import { median, round } from './lib/stats.js';
 
@@ -76,7 +77,20 @@ async function one(dialect: DialectName, opts: BenchOptions) {
       log(`verify ${dialect} run ${i + 1}/${opts.runs}: ${round(rps, 0)} req/s (p50 ${v.latencyMs.p50} ms, p99 ${v.latencyMs.p99} ms), hello-world ${round(h, 0)} req/s → ${round(rps / h, 2)}; without the cache ${round(u, 0)} req/s`);
       runs.push({ requestsPerSecond: round(rps, 1), helloWorld: round(h, 1), ratio: round(rps / h, 3), uncached: round(u, 1), latencyMs: v.latencyMs });
     }
+    // Diagnostics after the measured runs: the profiler itself slows the server down.
+    let profile: { verify: ProfileSummary; hello: ProfileSummary } | undefined;
+    if (opts.profile) {
+      let stop = await startProfile(`verify-${dialect}`);
+      await runLoad({ ...job, url: base, paths });
+      const verifyProfile = await stop();
+      stop = await startProfile(`verify-hello-${dialect}`);
+      await runLoad({ ...job, url: `${helloUrl}/` });
+      profile = { verify: verifyProfile, hello: await stop() };
+      log(`verify ${dialect} profile: ${JSON.stringify(profile.verify)}`);
+      log(`hello-world profile (same moment): ${JSON.stringify(profile.hello)}`);
+    }
     return {
+      ...(profile ? { profile } : {}),
       requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
       helloWorld: median(runs.map((r) => r.helloWorld)),
       ratio: median(runs.map((r) => r.ratio)),

@@ -15,6 +15,7 @@ import { AuthService } from './services/auth.service.js';
 import { CertificateService } from './services/certificate.service.js';
 import { BlobGcService } from './services/blob-gc.service.js';
 import { EvidenceService } from './services/evidence.service.js';
+import { fingerprintBackfillJob } from './services/fingerprint-backfill.js';
 import { JudicialService } from './services/judicial.service.js';
 import { ImportService } from './services/import.service.js';
 import type { CosigningService } from './services/cosigning.service.js';
@@ -109,6 +110,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
     'similarity.report': (p, ctx) => similarity.runReport(p.workId, ctx.heartbeat).then(() => undefined),
     'aigc.report': (p, ctx) => aigc.runReport(p.workId, ctx.heartbeat).then(() => undefined),
     'certificate.render': (p) => certificates.renderJob(p.workId),
+    'fingerprints.backfill': (p, ctx) => fingerprintBackfillJob({ store, similarity, log }, p, ctx, (next) => late.jobs!.enqueue('fingerprints.backfill', next)),
     ...registryJobHandlers(registry),
   }, log);
   late.jobs = jobs;

@@ -5,6 +5,7 @@ import { registerAigc } from './aigc.js';
 import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { fingerprintCommand, matchCommand } from './fingerprint.js';
+import { backfillCommand } from './fingerprint-backfill.js';
 import { importCommand } from './import.js';
 import { eraseCommand } from './log-erase.js';
 import { rotateKeyCommand } from './log-keys.js';
@@ -58,10 +59,15 @@ logCommand
   .action(eraseCommand);
 
 program
-  .command('fingerprint <file>')
+  .command('fingerprint [file]')
   .description('print the fingerprints of a file: sha256, PDQ (images), Chromaprint (audio), frame PDQ (video), text statistics')
   .option('--json', 'print JSON', false)
-  .action(fingerprintCommand);
+  .option('--backfill', 'instead: recompute the stored image fingerprints made by an older algorithm version, from the stored files (what the job queued at start does), printing progress; exit 1 if a file is missing or no longer decodes', false)
+  .action((file: string | undefined, opts: { json: boolean; backfill: boolean }) => {
+    if (opts.backfill) return backfillCommand(opts);
+    if (!file) throw new InvalidArgumentError('missing file (or --backfill)');
+    return fingerprintCommand(file, opts);
+  });
 
 program
   .command('match <file>')

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
 import { buildServer } from '../routes/server.js';
+import { scheduleFingerprintBackfill } from '../services/fingerprint-backfill.js';
 
 export async function startCommand(): Promise<void> {
   const config = loadConfig();
@@ -12,6 +13,8 @@ export async function startCommand(): Promise<void> {
     p.registryLog.integrator.start();
     // Orphans can only come from a crash, so one sweep per start (plus daily) is enough.
     await p.jobs.enqueue('blobs.gc', {}, { runAt: new Date(Date.now() + 60_000) });
+    // Image fingerprints made by an older algorithm are recomputed in the background, a slice at a time.
+    await scheduleFingerprintBackfill(p.store, (c) => p.jobs.enqueue('fingerprints.backfill', c), p.log);
   }
   const url = config.publicUrl;
   const db = p.database.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL';

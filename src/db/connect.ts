@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
 import { createRequire } from 'node:module';
+import { cachingDatabase } from './statement-cache.js';
 import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -52,7 +53,7 @@ export function connect(opts: ConnectOptions): Database_ {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -72,7 +72,14 @@ export class RegistryIndex {
         if (!cur || hit.distance < cur.d) best.set(hit.ref, { d: hit.distance, v });
       }
     });
-    return [...best.entries()].map(([slot, b]) => ({ sha256: this.sha(slot), kind: 'image' as const, score: b.d, variant: b.v })).sort((a, b) => a.score - b.score);
+    // A file added again (its fingerprint recomputed) holds two slots until the index is rebuilt: report it once, at its best.
+    const bySha = new Map<string, Candidate>();
+    for (const [slot, b] of best) {
+      const sha256 = this.sha(slot);
+      const cur = bySha.get(sha256);
+      if (!cur || b.d < cur.score || (b.d === cur.score && b.v < cur.variant!)) bySha.set(sha256, { sha256, kind: 'image', score: b.d, variant: b.v });
+    }
+    return [...bySha.values()].sort((a, b) => a.score - b.score);
   }
 
   /** Videos sharing at least `minFrames` frames (within `radius`) with the query's frames. */
@@ -105,7 +112,16 @@ export class RegistryIndex {
   }
 
   private ranked(count: Map<number, number>, min: number, kind: PrintKind): Candidate[] {
-    return [...count.entries()].filter(([, c]) => c >= min).sort((a, b) => b[1] - a[1]).slice(0, 200).map(([slot, c]) => ({ sha256: this.sha(slot), kind, score: c }));
+    const seen = new Set<string>();
+    const out: Candidate[] = [];
+    for (const [slot, c] of [...count.entries()].filter(([, c]) => c >= min).sort((a, b) => b[1] - a[1])) {
+      const sha256 = this.sha(slot);
+      if (seen.has(sha256)) continue; // added again: the best-ranked slot speaks for the file
+      seen.add(sha256);
+      out.push({ sha256, kind, score: c });
+      if (out.length === 200) break;
+    }
+    return out;
   }
 
   private slot(sha256: string, kind: PrintKind): number {

@@ -12,9 +12,14 @@ export interface JobPayloads {
   'aigc.report': { workId: string };
   /** The registration certificate (PDF + PNG preview) of an approved work (src/services/certificate.service.ts). */
   'certificate.render': { workId: string };
+  /**
+   * Recomputes image fingerprints of an older version from the stored blobs, a slice at a time;
+   * each slice queues the next from its cursor (`version`, `after`) (src/services/fingerprint-backfill.ts).
+   */
+  'fingerprints.backfill': { version?: number; after?: string; done?: number; total?: number };
 }
 export type JobKind = keyof JobPayloads;
-export const JOB_KINDS: readonly JobKind[] = ['import.batch', 'blobs.gc', 'similarity.report', 'log.witness', 'log.timestamp', 'aigc.report', 'certificate.render'];
+export const JOB_KINDS: readonly JobKind[] = ['import.batch', 'blobs.gc', 'similarity.report', 'log.witness', 'log.timestamp', 'aigc.report', 'certificate.render', 'fingerprints.backfill'];
 
 export type JobHandler<K extends JobKind> = (payload: JobPayloads[K], ctx: { jobId: string; attempt: number; heartbeat: () => Promise<void> }) => Promise<void>;
 export type JobHandlers = { [K in JobKind]: JobHandler<K> };

@@ -92,6 +92,35 @@ export class FingerprintsRepository {
       .execute();
   }
 
+  /**
+   * Fingerprints of `kind` made by algorithm `version` that decoded (status ok), by SHA-256 after
+   * `afterSha`: the backfill's work list, read in order off index 0011.
+   */
+  async ofVersion(kind: string, version: number, afterSha: string, limit: number): Promise<{ sha256: string }[]> {
+    return this.db
+      .selectFrom('fingerprints')
+      .select(['sha256'])
+      .where('kind', '=', kind)
+      .where('version', '=', version)
+      .where('sha256', '>', afterSha)
+      .where('status', '=', 'ok')
+      .orderBy('sha256')
+      .limit(limit)
+      .execute();
+  }
+
+  /** How many fingerprints of `kind` that decoded are older than `version`. */
+  async countStale(kind: string, version: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('fingerprints')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', kind)
+      .where('version', '<', version)
+      .where('status', '=', 'ok')
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   async countByKind(): Promise<Record<string, number>> {
     const rows = await this.db.selectFrom('fingerprints').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'ok').groupBy('kind').execute();
     return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));

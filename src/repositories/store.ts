@@ -71,6 +71,11 @@ export class Store {
     this.groupCommit = new GroupCommit(database.db);
   }
 
+  /** SQLite: how transactions were grouped into commits so far (group-commit.ts); null on PostgreSQL. */
+  get commitStats(): Readonly<GroupCommit['stats']> | null {
+    return this.dialect === 'postgres' ? null : this.groupCommit.stats;
+  }
+
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     if (this.dialect === 'postgres') return this.database.db.transaction().execute((trx) => fn(bind(trx, this.dialect)));
     // SQLite: concurrent transactions share one BEGIN IMMEDIATE … COMMIT (group-commit.ts).

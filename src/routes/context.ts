@@ -24,13 +24,35 @@ const same = (a: string, b: string): boolean => a.length === b.length && timingS
  */
 export function installAuth(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
-    req.auth = await auth.authenticate(req.cookies[SESSION_COOKIE]);
+  const csrf = (req: FastifyRequest): void => {
     if (SAFE.has(req.method)) return;
     const header = req.headers['x-csrf-token'];
     if (typeof header !== 'string' || !header) throw new AppError('CSRF', 'missing x-csrf-token header');
     if (req.auth && !same(header, req.auth.csrfToken)) throw new AppError('CSRF', 'x-csrf-token does not match the session');
+  };
+  // A callback hook, not an async one: requests without a session (the public verify page,
+  // scripts) pass without a database read or a promise.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!req.url.startsWith('/api/')) return done();
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) {
+      try {
+        csrf(req);
+      } catch (e) {
+        return done(e as Error);
+      }
+      return done();
+    }
+    auth
+      .authenticate(token)
+      .then((a) => {
+        req.auth = a;
+        csrf(req);
+      })
+      .then(
+        () => done(),
+        (e: unknown) => done(e as Error),
+      );
   });
 }
 

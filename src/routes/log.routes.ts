@@ -13,11 +13,20 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * from the tiles without trusting this server.
  */
 export function logRoutes(app: FastifyInstance, p: Platform): void {
-  const log = p.registryLog;
   // Public, immutable data: let verifiers on any origin (the offline page, other logs) read it.
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/log/')) reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+  // (Its own context, so other routes do not run this hook.)
+  void app.register(async (app) => {
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+      done(null, payload);
+    });
+    logReadRoutes(app, p);
   });
+  logApiRoutes(app, p);
+}
+
+function logReadRoutes(app: FastifyInstance, p: Platform): void {
+  const log = p.registryLog;
 
   app.get('/log/checkpoint', { schema: { tags: ['log'], summary: 'Latest signed checkpoint with its cosignatures (C2SP tlog-checkpoint)' } }, async (_req, reply) => {
     const cp = await log.checkpoint();
@@ -47,6 +56,10 @@ export function logRoutes(app: FastifyInstance, p: Platform): void {
     return reply.send(file.body);
   });
 
+}
+
+function logApiRoutes(app: FastifyInstance, p: Platform): void {
+  const log = p.registryLog;
   app.get<{ Params: { size: string } }>(
     '/api/log/checkpoints/:size',
     { schema: { tags: ['log'], summary: 'A checkpoint (or "latest") with its cosignatures and RFC 3161 timestamp tokens', params: { type: 'object', properties: { size: { type: 'string', pattern: '^(latest|0|[1-9][0-9]{0,15})$' } } } } },

@@ -9,7 +9,11 @@ import { tapUpload } from './upload-tap.js';
 
 const UPLOAD_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-/** Public verification (查证): by registration number, by content hash, or by dropping a file. */
+/**
+ * Public verification (查证) by registration number or content hash: read-only routes on the
+ * hot path, registered outside the upload plugin's per-request hooks (verifyUploadRoutes has
+ * the file drop).
+ */
 export function verifyRoutes(app: FastifyInstance, p: Platform): void {
   const ev = p.evidence;
   // Public, no account: generous for people and scripts (CWS_PUBLIC_RATE_LIMIT per minute
@@ -20,7 +24,12 @@ export function verifyRoutes(app: FastifyInstance, p: Platform): void {
   app.get<{ Params: { number: string } }>(
     '/api/verify/:number',
     { config: PUBLIC_LIMIT, schema: { tags: ['verify'], summary: 'Public record, status and evidence package of a registration number (no account)', params: { type: 'object', properties: { number: { type: 'string', maxLength: 200 } } } } },
-    async (req, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(await records.json(req.params.number)),
+    (req, reply) => {
+      reply.header('content-type', 'application/json; charset=utf-8');
+      const hit = records.fresh(req.params.number);
+      if (hit) return reply.send(hit);
+      return records.json(req.params.number).then((body) => reply.send(body));
+    },
   );
 
   app.get<{ Params: { number: string } }>(
@@ -42,6 +51,11 @@ export function verifyRoutes(app: FastifyInstance, p: Platform): void {
     async (req) => ev.bySha256(req.params.sha256),
   );
 
+}
+
+/** The public file drop (multipart): registered where the upload plugin is. */
+export function verifyUploadRoutes(app: FastifyInstance, p: Platform): void {
+  const ev = p.evidence;
   app.post(
     '/api/verify/file',
     {

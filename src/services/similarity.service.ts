@@ -16,8 +16,20 @@ import { FingerprintFailure, MediaDecoder } from '../repositories/media.decoder.
 import type { Store } from '../repositories/store.js';
 import { canSee } from './workflow.js';
 
-/** Bumped when the fingerprint algorithms change: older rows are recomputed on next use. */
+/** Version of the report format, and of the stored fingerprints of every kind whose algorithm has not changed since. */
 export const FINGERPRINT_VERSION = 1;
+
+/**
+ * Version of stored image fingerprints. 2: the whole image and its inner region R[15 %, 85 %]²
+ * indexed, the crop probes stored, pixels decoded through the 512-px shrink-on-load; 1: the whole
+ * image and its centre 95 %. A row below its kind's version is recomputed on next use (`ensure`)
+ * and, for images, by the backfill job (src/services/fingerprint-backfill.ts); until then it is
+ * still indexed with the hashes it holds.
+ */
+export const IMAGE_PRINT_VERSION = 2;
+
+/** The current fingerprint version of a kind (`fingerprints.kind`). */
+export const printVersion = (kind: string): number => (kind === 'image' ? IMAGE_PRINT_VERSION : FINGERPRINT_VERSION);
 
 /** What `cws fingerprint FILE --json` prints: only the parts that apply to the file. */
 export interface FilePrint {
@@ -194,9 +206,7 @@ const SNIPPET = 400;
  * candidates in detail and stores a report the reviewer sees beside the work.
  */
 export class SimilarityService {
-  private readonly index = new RegistryIndex();
-  private loadedUntil = '';
-  private recent = new Set<string>();
+  private state: IndexState = { index: new RegistryIndex(), loadedUntil: '', recent: new Map() };
   private loading: Promise<void> | null = null;
   /** Anonymous uploads get tighter limits than submissions: a smaller pixel budget and a short time limit. */
   private readonly publicDecoder: MediaDecoder;
@@ -212,51 +222,89 @@ export class SimilarityService {
 
   /** Brings the in-memory index up to date with fingerprints stored by any process. */
   refresh(): Promise<void> {
-    if (!this.loading) this.loading = this.load().finally(() => (this.loading = null));
+    if (!this.loading) this.loading = this.load(this.state).finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  /**
+   * Builds the index afresh from the stored rows and swaps it in when complete (searches use the
+   * old one meanwhile). A recomputed row is added to the live index as a new entry beside its old
+   * hashes; after a backfill, this lets the superseded hashes leave memory.
+   */
+  async rebuildIndex(): Promise<void> {
+    while (this.loading) await this.loading.catch(() => undefined);
+    const fresh: IndexState = { index: new RegistryIndex(), loadedUntil: '', recent: new Map() };
+    this.loading = this.load(fresh)
+      .then(() => {
+        fresh.index.compact();
+        this.state = fresh;
+      })
+      .finally(() => (this.loading = null));
     return this.loading;
   }
 
   indexStats() {
-    return { files: this.index.size, memory: this.index.memory() };
+    return { files: this.state.index.size, memory: this.state.index.memory() };
   }
 
-  private async load(): Promise<void> {
+  private async load(st: IndexState): Promise<void> {
     // Rows can commit slightly out of timestamp order across processes: re-read a short overlap and skip what we have.
     const overlapMs = 30_000;
-    const since = this.loadedUntil ? new Date(Date.parse(this.loadedUntil) - overlapMs).toISOString() : '';
-    let newest = this.loadedUntil;
+    const since = st.loadedUntil ? new Date(Date.parse(st.loadedUntil) - overlapMs).toISOString() : '';
+    let newest = st.loadedUntil;
     let added = 0;
     for await (const rows of this.store.repos.fingerprints.since(since)) {
       for (const r of rows) {
         if (r.created_at > newest) newest = r.created_at;
-        if (this.recent.has(r.sha256)) continue;
+        // Seen already, unless rewritten since (a recomputed fingerprint gets a new created_at).
+        if (st.recent.get(r.sha256) === r.created_at) continue;
         const entry = entryFromRow(r);
         if (entry) {
-          this.index.add(entry);
+          st.index.add(entry);
           added++;
         }
-        this.recent.add(r.sha256);
+        st.recent.set(r.sha256, r.created_at);
       }
     }
-    if (added > 1000) this.index.compact();
+    if (added > 1000) st.index.compact();
     const cutoff = new Date(Date.parse(newest || nowIso()) - overlapMs).toISOString();
     // Keep only the shas that the next overlap window can return again.
-    if (this.recent.size > 10_000) {
-      const keep = new Set<string>();
-      for await (const rows of this.store.repos.fingerprints.since(cutoff)) for (const r of rows) keep.add(r.sha256);
-      this.recent = keep;
+    if (st.recent.size > 10_000) {
+      const keep = new Map<string, string>();
+      for await (const rows of this.store.repos.fingerprints.since(cutoff)) for (const r of rows) keep.set(r.sha256, r.created_at);
+      st.recent = keep;
     }
-    this.loadedUntil = newest;
+    st.loadedUntil = newest;
   }
 
   /** The stored fingerprint of a blob, computed now if missing or from an older algorithm version. */
   async ensure(sha256: string, fileKind: string): Promise<FingerprintRow> {
     const have = await this.store.repos.fingerprints.bySha(sha256);
-    if (have && have.version === FINGERPRINT_VERSION && !(have.status === 'failed' && /not available|could not start/.test(have.error ?? ''))) return have;
+    if (have && have.version >= printVersion(have.kind) && !(have.status === 'failed' && /not available|could not start/.test(have.error ?? ''))) return have;
     const computed = await this.fingerprinter.compute(this.blobs.pathOf(sha256), fileKind, sha256);
     const row = rowFromPrint(computed);
     await this.store.repos.fingerprints.upsert(row);
     return row;
+  }
+
+  /**
+   * Recomputes a stored fingerprint from its blob (the backfill). The stored row stays as it is
+   * when the blob is gone or no longer decodes: a hash that matched before keeps matching, and
+   * the next pass tries again.
+   */
+  async recompute(sha256: string, fileKind: string): Promise<{ outcome: 'updated' | 'missing' | 'failed'; reason?: string }> {
+    if (!(await this.blobs.exists(sha256))) return { outcome: 'missing' };
+    let computed: ComputedPrint;
+    try {
+      computed = await this.fingerprinter.compute(this.blobs.pathOf(sha256), fileKind, sha256);
+    } catch (e) {
+      // Not a decoding failure (those come back as print.error): still one file's problem, not the pass's.
+      return { outcome: 'failed', reason: (e as Error).message };
+    }
+    if (computed.print.error) return { outcome: 'failed', reason: computed.print.error };
+    // A database error is the pass's problem: it propagates and the job is retried.
+    await this.store.repos.fingerprints.upsert(rowFromPrint(computed));
+    return { outcome: 'updated' };
   }
 
   async requestReport(actor: Actor, workId: string): Promise<{ queued: true }> {
@@ -333,7 +381,7 @@ export class SimilarityService {
     }
     if (quality < PDQ_MIN_QUALITY) return { status: 'low_quality', quality, maxDistance, matches: [] };
     await this.refresh();
-    const candidates = this.index.searchImage(imageQuery(hashes, probes), maxDistance).filter((c) => c.sha256 !== sha256).slice(0, 50);
+    const candidates = this.state.index.searchImage(imageQuery(hashes, probes), maxDistance).filter((c) => c.sha256 !== sha256).slice(0, 50);
     const holders = await this.store.repos.fingerprints.holders(candidates.map((c) => c.sha256), null);
     const best = new Map<string, PublicSimilarMatch>();
     for (const c of candidates) {
@@ -382,10 +430,10 @@ export class SimilarityService {
       if (p.row.status !== 'ok') continue;
       const data = JSON.parse(p.row.data) as StoredData;
       let candidates: Candidate[] = [];
-      if (p.row.kind === 'image' && data.dihedral && (p.row.quality ?? 0) >= PDQ_MIN_QUALITY) candidates = this.index.searchImage(imageQuery(data.dihedral, data.probes));
-      else if (p.row.kind === 'video' && data.frames) candidates = this.index.searchVideo(data.frames.map((f) => f.hash), Math.max(1, Math.ceil(data.frames.length * 0.2)));
-      else if (p.row.kind === 'audio' && data.raw) candidates = this.index.searchAudio(audioIndexKeys(b64ToU32(data.raw)));
-      else if (p.row.kind === 'text' && data.bandKeys) candidates = this.index.searchText(b64ToU32(data.bandKeys));
+      if (p.row.kind === 'image' && data.dihedral && (p.row.quality ?? 0) >= PDQ_MIN_QUALITY) candidates = this.state.index.searchImage(imageQuery(data.dihedral, data.probes));
+      else if (p.row.kind === 'video' && data.frames) candidates = this.state.index.searchVideo(data.frames.map((f) => f.hash), Math.max(1, Math.ceil(data.frames.length * 0.2)));
+      else if (p.row.kind === 'audio' && data.raw) candidates = this.state.index.searchAudio(audioIndexKeys(b64ToU32(data.raw)));
+      else if (p.row.kind === 'text' && data.bandKeys) candidates = this.state.index.searchText(b64ToU32(data.bandKeys));
       candidates = candidates.filter((c) => c.sha256 !== p.sha256).slice(0, 50);
       if (candidates.length === 0) continue;
       const holders = await repo.holders(candidates.map((c) => c.sha256), who.workId);
@@ -403,7 +451,7 @@ export class SimilarityService {
     const order = { registered_by_other: 0, pending_by_other: 1, own_registered: 2, own_pending: 3 } as const;
     matches.sort((a, b) => order[a.relation] - order[b.relation] || (a.type === 'exact' ? -1 : 0) - (b.type === 'exact' ? -1 : 0) || b.score - a.score);
     const registeredByOthers = matches.filter((m) => m.relation === 'registered_by_other').length;
-    const mem = this.index.memory();
+    const mem = this.state.index.memory();
     return {
       version: FINGERPRINT_VERSION,
       workId: who.workId,
@@ -412,7 +460,7 @@ export class SimilarityService {
       matches,
       flagged: registeredByOthers > 0,
       summary: { exact: matches.filter((m) => m.type === 'exact').length, near: matches.filter((m) => m.type !== 'exact').length, registeredByOthers, ownEarlierVersions: matches.filter((m) => m.relation === 'own_registered').length },
-      index: { files: this.index.size, memoryBytes: mem.total },
+      index: { files: this.state.index.size, memoryBytes: mem.total },
     };
   }
 
@@ -451,6 +499,14 @@ export class SimilarityService {
     }
     return null;
   }
+}
+
+/** The in-memory index and how far it has read the fingerprints table. */
+interface IndexState {
+  index: RegistryIndex;
+  loadedUntil: string;
+  /** SHA-256 → created_at of rows read within the last overlap window (skipped when read again unchanged). */
+  recent: Map<string, string>;
 }
 
 interface StoredData {
@@ -505,13 +561,14 @@ function rowFromPrint(c: ComputedPrint): FingerprintRow {
     quality: p.pdq?.quality ?? null,
     data: JSON.stringify(data),
     content: c.text,
-    version: FINGERPRINT_VERSION,
+    version: printVersion(p.kind),
     created_at: nowIso(),
   };
 }
 
+/** Rows of an older version are indexed with what they hold (an image of version 1: whole image + centre 95 %) until recomputed. */
 function entryFromRow(r: Omit<FingerprintRow, 'content'>): IndexEntry | null {
-  if (r.status !== 'ok' || r.version !== FINGERPRINT_VERSION) return null;
+  if (r.status !== 'ok') return null;
   const d = JSON.parse(r.data) as StoredData;
   switch (r.kind) {
     case 'image':

@@ -11,6 +11,7 @@ describe('SQLite group commit', () => {
 
   it('commits concurrent transactions together, and a failing one alone rolls back', async () => {
     const scope = 'group-commit-test';
+    const before = { ...t.p.store.commitStats! };
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, (_, i) =>
         t.p.store.tx(async (r) => {
@@ -26,6 +27,10 @@ describe('SQLite group commit', () => {
     expect(failed[0]).toContain('fails after writing');
     // The failed units' increments are gone: the successful ones got 1..34 without gaps.
     expect([...ok].sort((a, b) => a - b)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    // Started in one turn of the event loop, the 40 share one COMMIT (one fsync), not 40.
+    const after = t.p.store.commitStats!;
+    expect(after.batches - before.batches).toBe(1);
+    expect(after.units - before.units).toBe(40);
     expect(await t.p.store.tx((r) => r.counters.next(scope))).toBe(35);
   });
 

@@ -34,6 +34,7 @@ describe.each(ds)('jobs, blob sweep and demo data on %s', (dialect) => {
       'log.timestamp': async () => {},
       'aigc.report': async () => {},
       'certificate.render': async () => {},
+      'fingerprints.backfill': async () => {},
     }, silent);
     const id = await runner.enqueue('import.batch', { batchId: 'x' }, { maxAttempts: 2 });
     expect(await runner.drain()).toBe(1);
