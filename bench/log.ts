@@ -5,6 +5,7 @@
  *   npx tsx bench/log.ts --quick    # smaller sizes, for a smoke run
  *   npx tsx bench/log.ts --no-pg    # SQLite only
  *   npx tsx bench/log.ts --stages throughput,audit   # some of: throughput, latency, proofs, audit
+ *   npx tsx bench/log.ts --stages audit --audit-entries 200000   # a smaller audit (seeding 1M takes 10–20 min)
  *
  * Writes bench/results/log.json. Also usable from bench/run.ts through `logBench`.
  */
@@ -187,10 +188,11 @@ async function audit(dialect: Dialect, n: number) {
   }
 }
 
-export async function logBench(o: BenchOptions, stages?: readonly string[]): Promise<BenchReport> {
+export async function logBench(o: BenchOptions, stages?: readonly string[], auditEntries?: number): Promise<BenchReport> {
   const want = (stage: string) => !stages || stages.includes(stage);
   const dialects: Dialect[] = o.pgSkip ? ['sqlite'] : ['sqlite', 'postgres'];
   const size = o.quick ? { append: 20_000, latency: 5, proofs: 100_000, audit: 20_000 } : { append: 200_000, latency: 20, proofs: 1_000_000, audit: 1_000_000 };
+  if (auditEntries) size.audit = auditEntries;
   const results: Record<string, unknown> = {};
   const figures: Figure[] = [];
   for (const d of dialects) {
@@ -249,10 +251,10 @@ export async function logBench(o: BenchOptions, stages?: readonly string[]): Pro
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-pg': { type: 'boolean', default: false }, stages: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-pg': { type: 'boolean', default: false }, stages: { type: 'string' }, 'audit-entries': { type: 'string' } } });
   const pgSkip = values['no-pg'] ? 'skipped: --no-pg' : await pgUnreachable();
   const t0 = Date.now();
-  const report = await logBench({ quick: values.quick, runs: 1, profile: false, pgSkip }, values.stages?.split(','));
+  const report = await logBench({ quick: values.quick, runs: 1, profile: false, pgSkip }, values.stages?.split(','), values['audit-entries'] ? Number(values['audit-entries']) : undefined);
   await mkdir(RESULTS_DIR, { recursive: true });
   const out = { date: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), machine: machine(), quick: values.quick, pgSkip, ...report };
   await writeFile(path.join(RESULTS_DIR, 'log.json'), `${JSON.stringify(out, null, 2)}\n`);

@@ -26,6 +26,27 @@ const SEQUENCE_SCOPE = 'registry-log';
 // Both dialects accept a few thousand bound values per statement; stay well below.
 const CHUNK = 500;
 
+/**
+ * What an erasure leaves in the personal columns of works that hold names and
+ * descriptions, and in the same columns of a correction's `fields` (docs/leaf-format.md,
+ * "Erasure"). The audit expects exactly these values in an erased correction.
+ */
+export const ERASED_VALUES = { authors: '[]', owners: '[]', description: '' } as const;
+
+/** A correction's `fields` JSON with its personal columns erased; unreadable JSON becomes {}. */
+export function erasedFields(fields: string): string {
+  let v: unknown;
+  try {
+    v = JSON.parse(fields);
+  } catch {
+    return '{}';
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return '{}';
+  const out = { ...(v as Record<string, unknown>) };
+  for (const [column, erased] of Object.entries(ERASED_VALUES)) if (column in out) out[column] = erased;
+  return JSON.stringify(out);
+}
+
 export const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** The registry log: sequenced entries, tiles, tree state, checkpoints and what witnesses and TSAs returned. */
@@ -152,10 +173,15 @@ export class LogRepository {
     await this.db.updateTable('log_entries').set({ salt: null }).where('work_id', '=', workId).execute();
     await this.db
       .updateTable('works')
-      .set({ authors: '[]', authors_text: '', owners: '[]', description: '', review_reason: null, updated_at: e.now })
+      .set({ ...ERASED_VALUES, authors_text: '', review_reason: null, updated_at: e.now })
       .where('id', '=', workId)
       .execute();
     await this.db.updateTable('work_events').set({ reason: null }).where('work_id', '=', workId).execute();
+    // Corrections carry new values of the same columns (and a reason that may name the
+    // person): they go the same way, or the registration as it stands would bring them back.
+    for (const ev of await this.db.selectFrom('registry_events').select(['id', 'fields']).where('work_id', '=', workId).execute()) {
+      await this.db.updateTable('registry_events').set({ fields: erasedFields(ev.fields), reason: '' }).where('id', '=', ev.id).execute();
+    }
     // File names often carry a person's name; keep only the extension.
     const files = await this.db.selectFrom('work_files').select(['id', 'filename', 'position']).where('work_id', '=', workId).execute();
     for (const f of files) {

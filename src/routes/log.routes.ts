@@ -22,7 +22,6 @@ export function logRoutes(app: FastifyInstance, p: Platform): void {
     });
     logReadRoutes(app, p);
   });
-  logApiRoutes(app, p);
 }
 
 function logReadRoutes(app: FastifyInstance, p: Platform): void {
@@ -58,7 +57,8 @@ function logReadRoutes(app: FastifyInstance, p: Platform): void {
 
 }
 
-function logApiRoutes(app: FastifyInstance, p: Platform): void {
+/** The log's JSON API and its administration (sessions: registered where the auth hook is). */
+export function logApiRoutes(app: FastifyInstance, p: Platform): void {
   const log = p.registryLog;
   app.get<{ Params: { size: string } }>(
     '/api/log/checkpoints/:size',

@@ -56,15 +56,15 @@ export const API_SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = Ob
 ] as const);
 
 /**
- * Sets the security headers on every answer, on the raw response like helmet does: a route
- * can still override one through reply.header (the offline verifier's own CSP does).
- * Pages and documents get helmet's full set; /api/ answers the REST set.
+ * Sets the security headers on every answer, as Fastify reply headers: a route that sets one
+ * itself later wins (the offline verifier's own CSP does), and Node writes them with the
+ * answer's own headers in one pass. Pages and documents get helmet's full set; /api/ answers
+ * the REST set.
  */
 export function installSecurityHeaders(app: FastifyInstance, opts?: HelmetOptions): void {
   const page = securityHeaders(opts);
   app.addHook('onRequest', (req, reply, done) => {
-    const res = reply.raw;
-    for (const [name, value] of req.url.startsWith('/api/') ? API_SECURITY_HEADERS : page) res.setHeader(name, value);
+    for (const [name, value] of req.url.startsWith('/api/') ? API_SECURITY_HEADERS : page) reply.header(name, value);
     done();
   });
 }

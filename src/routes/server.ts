@@ -17,7 +17,7 @@ import { installAuth } from './context.js';
 import { installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { importsRoutes } from './imports.routes.js';
-import { logRoutes } from './log.routes.js';
+import { logApiRoutes, logRoutes } from './log.routes.js';
 import { metaRoutes } from './meta.routes.js';
 import { notificationsRoutes } from './notifications.routes.js';
 import { reviewRoutes } from './review.routes.js';
@@ -52,18 +52,19 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installSecurityHeaders(app);
-  await app.register(cookie);
   await app.register(rateLimit, { global: false, hook: 'preHandler', errorResponseBuilder: (_req, ctx) => Object.assign(new Error(`rate limited, retry in ${ctx.after}`), { statusCode: 429 }) });
   installErrorHandler(app);
-  installAuth(app, p.auth);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { tags: ['platform'], summary: 'Liveness and readiness' } }, async () => ({ status: 'ok' }));
-  // The public hot paths (the verify page, C2SP log clients) stay outside the upload plugin,
-  // whose hooks run on every request of its context (three promises and a listener each).
+  // The public, read-only hot paths (the verify page, C2SP log clients) need no session and
+  // no uploads: they stay outside the context of cookies, sessions/CSRF and the upload
+  // plugin, whose hooks would otherwise run on each of their requests.
   verifyRoutes(app, p);
   logRoutes(app, p);
   await app.register(async (api) => {
+    await api.register(cookie);
+    installAuth(api, p.auth);
     await api.register(multipart, {
       // Keep the client's file name as sent, so a hostile one is refused rather than silently cut.
       preservePath: true,
@@ -88,6 +89,7 @@ export async function buildServer(p: Platform, opts: ServerOptions = {}): Promis
     adminRoutes(api, p);
     witnessRoutes(api, p);
     verifyUploadRoutes(api, p);
+    logApiRoutes(api, p);
     judicialRoutes(api, p);
     registryEventsRoutes(api, p);
   });

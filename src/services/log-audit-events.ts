@@ -6,13 +6,29 @@
  * events give.
  */
 import type { Finding } from '../log/approval-leaf.js';
-import { checkEventLeaf, eventLeafRefs, statusFindings } from '../log/event-leaf.js';
+import { checkEventLeaf, eventLeafRefs, fieldsOf, statusFindings, type RegistryEventRow } from '../log/event-leaf.js';
 import { decodeLeaf } from '../log/leaf.js';
-import type { LogEntryRow } from '../repositories/log.repository.js';
+import type { AuditEntryRow } from '../repositories/log-audit-read.js';
+import { ERASED_VALUES } from '../repositories/log.repository.js';
 import type { Repos } from '../repositories/store.js';
 
+/**
+ * An erased event keeps no personal data: its correction's personal columns hold what the
+ * erasure leaves (ERASED_VALUES) and its reason is empty. Without the salt nothing else can
+ * be checked, but a name written back after the erasure is still seen.
+ */
+function erasedEventFindings(ev: RegistryEventRow, idx: string): Finding[] {
+  const out: Finding[] = [];
+  const fields = fieldsOf(ev);
+  for (const [column, erased] of Object.entries(ERASED_VALUES)) {
+    if (column in fields && fields[column] !== erased) out.push({ table: 'registry_events', row: ev.id, field: 'fields', problem: `holds a ${column} although the personal data of log entry ${idx} was erased` });
+  }
+  if (ev.reason !== '') out.push({ table: 'registry_events', row: ev.id, field: 'reason', problem: `is not empty although the personal data of log entry ${idx} was erased` });
+  return out;
+}
+
 /** Checks correction and revocation entries against their rows. */
-export async function checkEventEntries(r: Pick<Repos, 'registryEvents'>, rows: readonly LogEntryRow[]): Promise<Finding[]> {
+export async function checkEventEntries(r: Pick<Repos, 'registryEvents' | 'log'>, rows: readonly AuditEntryRow[]): Promise<Finding[]> {
   if (rows.length === 0) return [];
   const out: Finding[] = [];
   const refs = rows.map((row) => {
@@ -23,13 +39,16 @@ export async function checkEventEntries(r: Pick<Repos, 'registryEvents'>, rows: 
     }
   });
   const events = await r.registryEvents.byIds(refs.flatMap((x) => (x.eventId ? [x.eventId] : [])));
+  const erased = await r.log.erasedAmong(rows.filter((row) => row.salt === null).map((row) => Number(row.idx)));
   const works = new Map((await r.registryEvents.worksByIds([...new Set(refs.flatMap((x) => (x.workId ? [x.workId] : [])))])).map((w) => [w.id, w]));
   rows.forEach((row, i) => {
     const ref = refs[i]!;
     const idx = String(row.idx);
     if (ref.eventId !== undefined && ref.eventId !== row.event_id) out.push({ table: 'log_entries', row: idx, field: 'event_id', problem: `is ${row.event_id}, the leaf says ${ref.eventId}` });
     if (ref.createdAt !== undefined && ref.createdAt !== row.created_at) out.push({ table: 'log_entries', row: idx, field: 'created_at', problem: `is ${row.created_at}, the leaf says ${ref.createdAt}` });
-    out.push(...checkEventLeaf(row.entry, ref.workId ? works.get(ref.workId) : undefined, ref.eventId ? events.get(ref.eventId) : undefined, row.salt, idx));
+    const ev = ref.eventId ? events.get(ref.eventId) : undefined;
+    out.push(...checkEventLeaf(row.entry, ref.workId ? works.get(ref.workId) : undefined, ev, row.salt, idx));
+    if (ev && erased.has(Number(row.idx))) out.push(...erasedEventFindings(ev, idx));
   });
   return out;
 }

@@ -20,6 +20,7 @@ import { nodeSourceFor } from '../log/tile-reader.js';
 import { splitHashes } from '../log/tree-growth.js';
 import { TreeRecompute } from '../log/tree-recompute.js';
 import type { LogCheckpointRow, LogEntryRow, SourceRows } from '../repositories/log.repository.js';
+import { RepositoryAuditReader, SqliteAuditReader, type AuditEntryRow, type AuditReader, type AuditSource } from '../repositories/log-audit-read.js';
 import type { Store } from '../repositories/store.js';
 import type { LogIdentity } from './log.service.js';
 import { checkEventEntries, registryEventFindings } from './log-audit-events.js';
@@ -91,7 +92,8 @@ export interface AuditOptions {
 const toRecord = (work: ApprovalRecord['work'], event: ApprovalRecord['event'], files: readonly (Omit<ApprovalRecord['files'][number], 'size'> & { size: number | string })[]): ApprovalRecord => ({
   work,
   event,
-  files: files.map((f) => ({ ...f, size: Number(f.size) })),
+  // PostgreSQL returns bigint sizes as text; SQLite (and the audit's own reader) as numbers.
+  files: files.every((f) => typeof f.size === 'number') ? (files as ApprovalRecord['files']) : files.map((f) => ({ ...f, size: Number(f.size) })),
 });
 const ZERO = new Uint8Array(32);
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
@@ -133,9 +135,15 @@ export class LogAuditService {
     const requests: RangeRequest[] = [];
     for (let start = 0; start < treeSize; start += size) requests.push({ start, end: Math.min(treeSize, start + size), treeSize });
     const threads = Math.min(opts.threads ?? this.parallel.threads, requests.length);
-    const connection = threads > 1 ? await describeConnection(this.store, this.parallel.databaseUrl) : undefined;
-    if (!connection) {
-      for (const r of requests) yield await this.checkRange(r.start, r.end, r.treeSize);
+    const connection = requests.length > 0 ? await describeConnection(this.store, this.parallel.databaseUrl) : undefined;
+    if (!connection || threads <= 1) {
+      // In this thread: SQLite through a read-only connection of the audit's own (raw rows).
+      const reader = connection?.dialect === 'sqlite' ? new SqliteAuditReader(connection.file) : new RepositoryAuditReader(this.store.repos.log);
+      try {
+        for (const r of requests) yield await this.checkRange(r.start, r.end, r.treeSize, reader);
+      } finally {
+        reader.close();
+      }
       return;
     }
     const pool = new AuditPool(threads, connection);
@@ -153,8 +161,7 @@ export class LogAuditService {
    * tile's where the entry is missing) for the tree rebuild, and the indices where entry and
    * tile disagree, which only the signed roots can settle.
    */
-  async checkRange(from: number, to: number, treeSize: number): Promise<RangeResult> {
-    const repo = this.store.repos.log;
+  async checkRange(from: number, to: number, treeSize: number, reader: AuditReader = new RepositoryAuditReader(this.store.repos.log)): Promise<RangeResult> {
     const problems = new Problems();
     const blame = (table: string, row: string | number, field: string, problem: string) => problems.push({ table, row: String(row), field, problem });
     const hashes = new Uint8Array((to - from) * 32);
@@ -166,9 +173,7 @@ export class LogAuditService {
     // meanwhile; SQLite reads synchronously anyway).
     const load = async (start: number) => {
       const end = Math.min(to, treeSize, start + CHUNK);
-      const [rows, tiles] = await Promise.all([repo.entryRows(start, end), repo.tilesOfLevel(0, Math.floor(start / TILE_WIDTH), Math.ceil(end / TILE_WIDTH))]);
-      const contiguous = rows.length === end - start;
-      return { end, rows, tiles, sources: contiguous && rows.length > 0 ? await repo.sourceRowsInRange(rows) : undefined };
+      return { end, ...(await reader.chunk(start, end, Math.floor(start / TILE_WIDTH), Math.ceil(end / TILE_WIDTH))) };
     };
     const prefetch = (start: number) => {
       const p = load(start);
@@ -185,10 +190,12 @@ export class LogAuditService {
       for (const tile of tiles.values()) {
         if (tile.width * 32 !== tile.hashes.length) blame('log_tiles', `0/${tile.idx}`, 'width', `is ${tile.width}, the tile holds ${tile.hashes.length / 32} hashes`);
       }
-      const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
-      const checkRows: LogEntryRow[] = [];
+      // Rows come in index order: with none missing, row i is at i - start (no map needed).
+      const contiguous = rows.length === end - start;
+      const byIndex = contiguous ? undefined : new Map(rows.map((r) => [Number(r.idx), r]));
+      const checkRows: AuditEntryRow[] = [];
       for (let i = start; i < end; i++) {
-        const row = byIndex.get(i);
+        const row = byIndex ? byIndex.get(i) : rows[i - start];
         const eh = row ? leafHash(row.entry) : undefined;
         const tileIndex = Math.floor(i / TILE_WIDTH);
         const tile = tiles.get(tileIndex);
@@ -337,7 +344,7 @@ export class LogAuditService {
     return out.sort((a, b) => a.size - b.size);
   }
 
-  private async checkRows(rows: LogEntryRow[], problems: Problems, prefetched?: Map<string, SourceRows>): Promise<void> {
+  private async checkRows(rows: AuditEntryRow[], problems: Problems, prefetched?: Map<string, AuditSource | SourceRows>): Promise<void> {
     // Fast path: rebuild each approval leaf from the rows its own columns point to; equal
     // bytes settle every field at once. Anything else gets the field-by-field diagnosis.
     if (rows.length === 0) return;
@@ -352,7 +359,7 @@ export class LogAuditService {
         ? await this.store.repos.log.sourceRowsInRange(rows)
         : await this.store.repos.log.sourceRows(fast.map((r) => ({ workId: r.work_id!, eventId: r.event_id }))));
     const fastSet = new Set(fast);
-    const slow: LogEntryRow[] = rows.filter((r) => !fastSet.has(r));
+    const slow: AuditEntryRow[] = rows.filter((r) => !fastSet.has(r));
     for (const row of fast) {
       const src = sources.get(row.event_id);
       const record = src?.work && src.event ? toRecord(src.work, src.event, src.files) : undefined;
@@ -366,7 +373,7 @@ export class LogAuditService {
    * An entry without a salt is either an erasure on record (counted, and its public fields
    * still checked) or an edit that removed the salt.
    */
-  private async checkErased(rows: readonly LogEntryRow[], problems: Problems): Promise<void> {
+  private async checkErased(rows: readonly AuditEntryRow[], problems: Problems): Promise<void> {
     const saltless = rows.filter((r) => r.salt === null && r.work_id !== null).map((r) => Number(r.idx));
     if (saltless.length === 0) return;
     const erased = await this.store.repos.log.erasedAmong(saltless);
@@ -377,10 +384,10 @@ export class LogAuditService {
   }
 
   /** Field-by-field comparison for entries whose leaf does not match their rows outright. */
-  private async diagnose(rows: LogEntryRow[], problems: Problems): Promise<void> {
-    const approvals: { row: LogEntryRow; workId: string; eventId: string }[] = [];
+  private async diagnose(rows: AuditEntryRow[], problems: Problems): Promise<void> {
+    const approvals: { row: AuditEntryRow; workId: string; eventId: string }[] = [];
     // Correction and revocation entries are checked by log-audit-events.ts.
-    const eventRows: LogEntryRow[] = [];
+    const eventRows: AuditEntryRow[] = [];
     for (const row of rows) {
       let leaf;
       try {

@@ -1,11 +1,17 @@
 /**
  * Erasure of a person's data: only administrators, with a reason, changing nothing when
  * refused; afterwards the log still verifies, the audit reports the entry as erased (not as
- * tampered), and a salt removed without an erasure on record is still caught.
+ * tampered), and a salt removed without an erasure on record is still caught. Corrected
+ * names go too: the registration as it stands, the verify API and the evidence package
+ * show none of them afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { serializeEvidencePackage } from '../../src/documents/evidence.js';
+import { verifyEvidence } from '../../src/documents/evidence-verify.js';
+import * as migration0012 from '../../src/db/migrations/0012_erased_corrections.js';
 import { buildServer } from '../../src/routes/server.js';
+import { ErasureService } from '../../src/services/erasure.service.js';
 import { account, stagePng, validMetadata } from '../support/fixtures.js';
 import { Client } from '../support/http.js';
 import { dialects, testPlatform, type TestPlatform } from '../support/platform.js';
@@ -108,6 +114,69 @@ describe.each(ds)('erasure of personal data on %s', (dialect) => {
     } finally {
       await db().updateTable('log_entries').set({ salt: row.salt }).where('idx', '=', row.idx).execute();
     }
+    expect((await t.p.logAudit.run()).ok).toBe(true);
+  });
+
+  it('erases the names a correction recorded: record, verify API and evidence show none; the audit reports the entries as erased', async () => {
+    const creator = await account(t.p, 'creator');
+    const reviewer = await account(t.p, 'reviewer');
+    const admin = await account(t.p, 'admin');
+    const w = await t.p.registration.create(creator, validMetadata({ title: '素描', authors: [{ name: '王五' }], description: '王五的素描' }), [await stagePng(t.p, 72)], true);
+    const approved = await t.p.review.decide(reviewer, w.id, 'approve');
+    const number = approved.registrationNumber!;
+    await t.p.registryEvents.correct(admin, w.id, { reason: '作者应为李四', title: '素描（更正）', authors: [{ name: '李四' }], description: '李四的素描' });
+    await t.p.registryEvents.correct(admin, w.id, { reason: '权利人为李四', owners: [{ name: '李四', kind: 'person', share: 100 }] });
+    await t.p.registryLog.integrator.flush();
+    const names = /李四|王五/;
+    const anon = new Client(app);
+    expect(JSON.stringify((await anon.get(`/api/verify/${encodeURIComponent(number)}`)).json)).toMatch(names);
+    const before = await t.p.logAudit.run();
+    expect(before.problems).toEqual([]);
+
+    const erasure = await new ErasureService(t.p.store).erase(admin, w.id, 'request');
+    expect(erasure.entries).toHaveLength(3);
+    const events = await db().selectFrom('registry_events').selectAll().where('work_id', '=', w.id).orderBy('created_at').execute();
+    expect(events).toHaveLength(2);
+    expect(JSON.stringify(events)).not.toMatch(names);
+    // Only the columns that hold names and descriptions go; the rest of the correction stays.
+    expect(JSON.parse(events[0]!.fields)).toEqual({ title: '素描（更正）', description: '', authors: '[]' });
+    expect(JSON.parse(events[1]!.fields)).toEqual({ owners: '[]' });
+    expect(events.map((e) => [e.columns, e.reason])).toEqual([['title description authors', ''], ['owners', '']]);
+
+    // The public answers: the record as it stands, its events, and the evidence package.
+    // The verify route serves its cached record until the cache's next version check (the
+    // erasure changes works.updated_at), like any other change: at most verifyCacheMs.
+    await new Promise((resolve) => setTimeout(resolve, t.p.config.verifyCacheMs + 50));
+    const pub = await anon.get(`/api/verify/${encodeURIComponent(number)}`);
+    expect(pub.status).toBe(200);
+    expect(JSON.stringify(pub.json)).not.toMatch(names);
+    expect(pub.json).toMatchObject({ status: 'corrected', record: { title: '素描（更正）', description: '', authors: [], owners: [] } });
+    const pkg = await t.p.evidence.packageByNumber(number);
+    expect(JSON.stringify(pkg)).not.toMatch(names);
+    expect(pkg.events).toHaveLength(2);
+    expect(verifyEvidence(serializeEvidencePackage(pkg), { trustedLogKeys: [t.p.registryLog.identity.vkey] }).state).toBe('corrected');
+
+    // The log is untouched and the audit counts the three entries as erased, not edited.
+    const report = await t.p.logAudit.run();
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, erased: before.erased + 3 });
+    // A name written back into an erased correction is still seen.
+    await db().updateTable('registry_events').set({ fields: JSON.stringify({ owners: JSON.stringify([{ name: '李四', kind: 'person', share: 100 }]) }) }).where('id', '=', events[1]!.id).execute();
+    try {
+      const edited = await t.p.logAudit.run();
+      expect(edited.problems).toEqual([{ table: 'registry_events', row: events[1]!.id, field: 'fields', problem: expect.stringContaining('owners') as string }]);
+    } finally {
+      await db().updateTable('registry_events').set({ fields: events[1]!.fields }).where('id', '=', events[1]!.id).execute();
+    }
+    expect((await t.p.logAudit.run()).ok).toBe(true);
+
+    // Events erased before erasures cleared corrections (names still in them) are cleared
+    // by migration 0012, which finds them through log_erasures.
+    const unerased = [JSON.stringify({ title: '素描（更正）', description: '李四的素描', authors: '[{"name":"李四"}]' }), JSON.stringify({ owners: '[{"name":"李四"}]' })];
+    for (const [i, ev] of events.entries()) await db().updateTable('registry_events').set({ fields: unerased[i]!, reason: '李四' }).where('id', '=', ev.id).execute();
+    expect((await t.p.logAudit.run()).problemCount).toBe(5);
+    await migration0012.up(db() as unknown as Parameters<typeof migration0012.up>[0]);
+    expect(await db().selectFrom('registry_events').selectAll().where('work_id', '=', w.id).orderBy('created_at').execute()).toEqual(events);
     expect((await t.p.logAudit.run()).ok).toBe(true);
   });
 });

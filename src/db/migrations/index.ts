@@ -10,6 +10,7 @@ import * as m0008 from './0008_registry_events.js';
 import * as m0009 from './0009_queue_search.js';
 import * as m0010 from './0010_log_erasures.js';
 import * as m0011 from './0011_fingerprint_versions.js';
+import * as m0012 from './0012_erased_corrections.js';
 
 /** Every migration, in order. Add new files at the end; never edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_queue_search': m0009,
   '0010_log_erasures': m0010,
   '0011_fingerprint_versions': m0011,
+  '0012_erased_corrections': m0012,
 };
