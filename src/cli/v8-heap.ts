@@ -8,6 +8,10 @@ import { setFlagsFromString } from 'node:v8';
 // it receives a 2 GiB file (docs/benchmarks.md). The growth factor is read each time V8
 // considers growing the space, so setting it at start-up, after the heap exists, still works
 // (unlike --max-semi-space-size). CWS_V8_FLAGS replaces these flags; empty keeps V8's own.
-const flags = process.env.CWS_V8_FLAGS ?? '--semi-space-growth-factor=1';
+// Only the server (`cws start`) receives uploads; batch commands such as `cws audit`, which
+// allocate a Buffer per stored row, would only pay for the extra scavenges (and their
+// worker threads share the process's flags).
+const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const flags = process.env.CWS_V8_FLAGS ?? (command === 'start' ? '--semi-space-growth-factor=1' : '');
 if (flags.trim()) setFlagsFromString(flags);
 export {};
