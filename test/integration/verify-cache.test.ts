@@ -72,6 +72,21 @@ describe.each(ds)('public verify record cache and rate limit on %s', (dialect) =
     expect((await get(a)).record.title).toBe('改过的标题');
   });
 
+  it('answers in pure ASCII JSON whose value holds the CJK text unchanged', async () => {
+    for (const app of [a, b]) {
+      const res = await app.inject({ method: 'GET', url: `/api/verify/${encodeURIComponent(number)}` });
+      const raw = res.rawPayload;
+      expect(raw.every((byte) => byte < 0x80)).toBe(true);
+      expect(raw.toString('latin1')).toContain('\\u');
+      const body = res.json<{ registrationNumber: string; record: { title: string; authors: { name: string }[] } }>();
+      expect(body.registrationNumber).toBe(number);
+      expect(body.record.authors.length).toBeGreaterThan(0);
+      // Decoding as UTF-8 or as Latin-1 gives the same document: no byte is multi-byte.
+      expect(JSON.parse(raw.toString('utf8'))).toEqual(JSON.parse(raw.toString('latin1')));
+      expect([...body.record.title].some((c) => c.charCodeAt(0) > 0x7f)).toBe(true);
+    }
+  });
+
   it('refuses unknown and malformed numbers as before, and caches neither', async () => {
     for (let i = 0; i < 2; i++) {
       expect((await a.inject({ method: 'GET', url: `/api/verify/${encodeURIComponent('测作登字-2026-F-99999999')}` })).statusCode).toBe(404);
