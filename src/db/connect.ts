@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationResult } from 'kysely';
 import { createRequire } from 'node:module';
-import { cachingDatabase } from './statement-cache.js';
+import { openSqlite } from './sqlite-open.js';
+import { workerSqliteDialect } from './sqlite-worker-driver.js';
 import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
 import type { DB } from './schema.js';
@@ -46,14 +46,8 @@ export function connect(opts: ConnectOptions): Database_ {
   }
   if (opts.databaseUrl) throw new Error(`DATABASE_URL must start with postgres:// (got ${opts.databaseUrl.split(':')[0]}:…)`);
   if (!opts.sqlitePath) throw new Error('sqlitePath is required without DATABASE_URL');
-  const sqlite = new Database(opts.sqlitePath);
-  // WAL lets readers run beside the writer; FULL makes every acknowledged commit survive
-  // power loss, which "nothing acknowledged is lost" requires.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 10000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
+  // Reads on this thread, writes and transactions on a writer thread (sqlite-worker-driver.ts).
+  const db = new Kysely<DB>({ dialect: workerSqliteDialect(opts.sqlitePath, openSqlite(opts.sqlitePath, { readOnly: true })) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -12,8 +12,8 @@ const MAX_BATCH = 64;
 
 /**
  * Group commit for SQLite. With `synchronous=FULL` every COMMIT waits for an fsync of the
- * WAL, and better-sqlite3 waits on the event loop: one fsync per submission was the ceiling
- * of submissions per second. Here the transactions that arrive while one batch runs form the
+ * WAL (on the writer thread, src/db/sqlite-worker-driver.ts): one fsync per submission was
+ * the ceiling of submissions per second. Here the transactions that arrive while one batch runs form the
  * next batch: one BEGIN IMMEDIATE, each unit inside its own SAVEPOINT (a unit that throws is
  * rolled back to its savepoint alone, exactly as if it had been its own transaction), one
  * COMMIT and so one fsync for all. No unit's promise settles before that COMMIT has returned,
@@ -37,10 +37,9 @@ export class GroupCommit {
   }
 
   /**
-   * better-sqlite3 is synchronous: while a batch runs (its COMMIT blocks on the fsync) no
-   * request can add to the queue, and a drain started at once would commit each unit alone.
-   * Starting it from the check phase lets every request whose I/O completed in this turn of
-   * the event loop join the batch first.
+   * A drain started at once would commit each unit alone. Starting it from the check phase
+   * lets every request whose I/O completed in this turn of the event loop join the batch
+   * first; units arriving while a batch commits form the next one.
    */
   private schedule(): void {
     if (this.draining || this.scheduled) return;
