@@ -67,14 +67,21 @@ async function one(dialect: DialectName, opts: BenchOptions) {
     const runs = [];
     for (let i = 0; i < opts.runs; i++) {
       const commits0 = { ...(bp.p.store.commitStats ?? { batches: 0, units: 0, largest: 0 }) };
+      const cpu0 = process.cpuUsage();
       const r = await runLoad({ ...job, amount, label: `run${i + 1}` });
+      const cpu = process.cpuUsage(cpu0);
       const commits = bp.p.store.commitStats;
       if (commits) log(`submissions ${dialect} run ${i + 1}: ${commits.units - commits0.units} transactions in ${commits.batches - commits0.batches} commits (group commit, largest batch so far ${commits.largest})`);
       const created = check(r, `${dialect} run ${i + 1}`);
       sent += created;
       const perSecond = created / r.seconds;
-      log(`submissions ${dialect} run ${i + 1}/${opts.runs}: ${round(perSecond, 1)}/s (${created} × 201 in ${round(r.seconds, 2)} s), p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`);
-      runs.push({ perSecond: round(perSecond, 1), created, seconds: round(r.seconds, 2), latencyMs: r.latencyMs });
+      // CPU per submission, less sensitive to other jobs on the machine than the rate: the
+      // server process (every thread of it) and the load generator, which share the 2 cores.
+      const serverCpuMs = round((cpu.user + cpu.system) / 1000 / created, 2);
+      const serverSysMs = round(cpu.system / 1000 / created, 2);
+      const clientCpuMs = round(r.clientCpuMs / created, 2);
+      log(`submissions ${dialect} run ${i + 1}/${opts.runs}: ${round(perSecond, 1)}/s (${created} × 201 in ${round(r.seconds, 2)} s), p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; CPU per submission: server ${serverCpuMs} ms (kernel ${serverSysMs} ms), load generator ${clientCpuMs} ms`);
+      runs.push({ perSecond: round(perSecond, 1), created, seconds: round(r.seconds, 2), latencyMs: r.latencyMs, serverCpuMs, clientCpuMs });
     }
     let profile: ProfileSummary | undefined;
     let phases: Record<string, unknown> | undefined;
@@ -103,6 +110,8 @@ async function one(dialect: DialectName, opts: BenchOptions) {
     return {
       perSecond: median(runs.map((r) => r.perSecond)),
       p50LatencyMs: median(runs.map((r) => r.latencyMs.p50)),
+      serverCpuMsPerSubmission: median(runs.map((r) => r.serverCpuMs)),
+      clientCpuMsPerSubmission: median(runs.map((r) => r.clientCpuMs)),
       p99LatencyMs: median(runs.map((r) => r.latencyMs.p99)),
       requestsPerRun: amount,
       warmUpRequests: warm,

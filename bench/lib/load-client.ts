@@ -30,8 +30,12 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /** CPU time (user + system) of the load generator during the run: it shares the cores with the server. */
+  clientCpuMs: number;
   firstUnexpected?: { status: number; body: string };
 }
+
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 
 function run(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -60,6 +64,7 @@ function run(job: LoadJob): Promise<LoadResult> {
       requests = [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[k++ % paths.length]! }) }];
     }
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     // autocannon ends an `amount` run on its next 1 s tick, so its own duration is rounded up
     // to whole seconds: the rate is computed from the last response instead.
     let last = t0;
@@ -83,6 +88,7 @@ function run(job: LoadJob): Promise<LoadResult> {
           errors: r.errors,
           timeouts: r.timeouts,
           latencyMs: { mean: r.latency.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+          clientCpuMs: cpuMs(process.cpuUsage(cpu0)),
           ...(firstUnexpected ? { firstUnexpected } : {}),
         });
       },

@@ -12,13 +12,16 @@ export class JobsRepository {
   ) {}
 
   async enqueue(kind: string, payload: unknown, opts: { runAt?: Date; maxAttempts?: number } = {}): Promise<string> {
+    return (await this.enqueueAll([{ kind, payload }], opts))[0]!;
+  }
+
+  /** Several jobs in one statement (a submission queues two). */
+  async enqueueAll(jobs: readonly { kind: string; payload: unknown }[], opts: { runAt?: Date; maxAttempts?: number } = {}): Promise<string[]> {
     const now = nowIso();
-    const id = newId();
-    await this.db
-      .insertInto('jobs')
-      .values({ id, kind, payload: JSON.stringify(payload), status: 'queued', attempts: 0, max_attempts: opts.maxAttempts ?? 5, run_at: (opts.runAt ?? new Date()).toISOString(), locked_by: null, locked_until: null, last_error: null, created_at: now, updated_at: now })
-      .execute();
-    return id;
+    const runAt = (opts.runAt ?? new Date()).toISOString();
+    const rows = jobs.map((j) => ({ id: newId(), kind: j.kind, payload: JSON.stringify(j.payload), status: 'queued', attempts: 0, max_attempts: opts.maxAttempts ?? 5, run_at: runAt, locked_by: null, locked_until: null, last_error: null, created_at: now, updated_at: now }));
+    if (rows.length) await this.db.insertInto('jobs').values(rows).execute();
+    return rows.map((r) => r.id);
   }
 
   /**

@@ -108,10 +108,12 @@ export class Workflow {
 
   /** The checks every submission gets; the jobs commit with the submit itself. */
   async queueSubmitChecks(r: Repos, workId: string): Promise<void> {
-    // The copyright-protection check (similarity)…
-    await r.jobs.enqueue('similarity.report', { workId });
-    // …and the AIGC check (labels, generator traces, text detector), shown beside it in the review.
-    await r.jobs.enqueue('aigc.report', { workId });
+    // The copyright-protection check (similarity) and the AIGC check (labels, generator
+    // traces, text detector), shown beside it in the review.
+    await r.jobs.enqueueAll([
+      { kind: 'similarity.report', payload: { workId } },
+      { kind: 'aigc.report', payload: { workId } },
+    ]);
   }
 }
 

@@ -39,4 +39,22 @@ describe('SQLite group commit', () => {
     const values = await Promise.all(Array.from({ length: 10 }, () => t.p.store.tx((r) => r.counters.next(scope))));
     expect(values).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
+
+  it('a unit alone in its batch that fails leaves nothing and reports its own error', async () => {
+    const scope = 'group-commit-alone';
+    expect(await t.p.store.tx((r) => r.counters.next(scope))).toBe(1);
+    const before = { ...t.p.store.commitStats! };
+    const err = await t.p.store
+      .tx(async (r) => {
+        await r.counters.next(scope);
+        throw new Error('alone and failing');
+      })
+      .catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe('alone and failing');
+    expect(t.p.store.commitStats!.batches - before.batches).toBe(1);
+    expect(t.p.store.commitStats!.largest).toBeGreaterThanOrEqual(1);
+    // Its increment was rolled back: the next value continues from 1.
+    expect(await t.p.store.tx((r) => r.counters.next(scope))).toBe(2);
+  });
 });
