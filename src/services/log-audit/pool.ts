@@ -4,11 +4,9 @@
  * from the leaf hashes sequentially; checking the rows behind each leaf is what runs in
  * parallel.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Finding } from '../../log/approval-leaf.js';
+import { startModuleWorker } from '../../worker-thread.js';
 import type { AuditConnection } from './connection.js';
 
 /** One checked range, as a worker sends it back. */
@@ -29,37 +27,17 @@ export interface RangeResult {
 export type RangeRequest = { start: number; end: number; treeSize: number };
 type Reply = { ok: true; result: RangeResult } | { ok: false; error: string };
 
-// Under tsx or vitest the worker is a .ts file and the thread starts without their
-// loaders, so it registers tsx's first. The compiled build (dist/) runs the .js file.
-const BOOT = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsx) (await import(workerData.tsx)).register();
-  await import(workerData.module);
-})().catch((e) => { setImmediate(() => { throw e; }); });
-`;
-
-function workerModule(): { module: string; tsx: string | undefined } {
-  const ts = import.meta.url.endsWith('.ts');
-  const module = new URL(`./range-worker.${ts ? 'ts' : 'js'}`, import.meta.url).href;
-  if (!ts) return { module, tsx: undefined };
-  // tsx's ESM API (its "import" export; resolving from here would give the CommonJS one).
-  const root = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  return { module, tsx: pathToFileURL(path.join(root, 'dist/esm/api/index.mjs')).href };
-}
-
 export class AuditPool {
   private readonly workers: Worker[] = [];
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
 
   constructor(threads: number, connection: AuditConnection) {
-    const { module, tsx } = workerModule();
     for (let i = 0; i < threads; i++) {
       // A large young generation: each row read is a few short-lived objects and Buffers, and
       // with V8's default about a third of a worker's time went to collecting them (1M entries, 2 threads:
       // CPU 85 → 72 s at 192 MB; 384 MB gave 70 s for 110 MB more resident).
-      const w = new Worker(BOOT, { eval: true, workerData: { module, tsx, connection }, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+      const w = startModuleWorker(import.meta.url, 'range-worker', connection, { resourceLimits: { maxYoungGenerationSizeMb: 192 } });
       // A thread that fails to start or crashes fails the audit instead of hanging it.
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => this.fail(new Error(`audit worker exited with code ${code}`)));

@@ -9,7 +9,7 @@ import { LogAuditService } from '../log-audit.service.js';
 import { openReadConnection, type AuditConnection } from './connection.js';
 import type { RangeRequest, RangeResult } from './pool.js';
 
-const { connection } = workerData as { connection: AuditConnection };
+const connection = (workerData as { data: AuditConnection }).data;
 const store = new Store(openReadConnection(connection));
 const audit = LogAuditService.rangeChecker(store);
 // SQLite: the entries and their rows come through the audit's raw reader.
