@@ -156,7 +156,9 @@ class WorkerSqliteDriver implements Driver {
   }
 
   async init(): Promise<void> {
-    this.writer = new WriterThread(startModuleWorker(import.meta.url, 'sqlite-writer', { file: this.file }));
+    // The writer allocates little (statements, rows in flight): a small young generation keeps
+    // its heap, and the server's resident memory, from growing for nothing.
+    this.writer = new WriterThread(startModuleWorker(import.meta.url, 'sqlite-writer', { file: this.file }, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
     await this.writer.ready;
   }
 
