@@ -182,6 +182,12 @@ export class LogRepository {
     for (const ev of await this.db.selectFrom('registry_events').select(['id', 'fields']).where('work_id', '=', workId).execute()) {
       await this.db.updateTable('registry_events').set({ fields: erasedFields(ev.fields), reason: '' }).where('id', '=', ev.id).execute();
     }
+    // The owner's and reviewer's notifications repeat the decisions' reasons.
+    for (const n of await this.db.selectFrom('notifications').select(['id', 'data']).where('work_id', '=', workId).execute()) {
+      const data = JSON.parse(n.data) as Record<string, unknown>;
+      if (data.reason === undefined || data.reason === null) continue;
+      await this.db.updateTable('notifications').set({ data: JSON.stringify({ ...data, reason: null }) }).where('id', '=', n.id).execute();
+    }
     // File names often carry a person's name; keep only the extension.
     const files = await this.db.selectFrom('work_files').select(['id', 'filename', 'position']).where('work_id', '=', workId).execute();
     for (const f of files) {

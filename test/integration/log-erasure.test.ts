@@ -142,6 +142,11 @@ describe.each(ds)('erasure of personal data on %s', (dialect) => {
     expect(JSON.parse(events[0]!.fields)).toEqual({ title: '素描（更正）', description: '', authors: '[]' });
     expect(JSON.parse(events[1]!.fields)).toEqual({ owners: '[]' });
     expect(events.map((e) => [e.columns, e.reason])).toEqual([['title description authors', ''], ['owners', '']]);
+    // The owner was notified of each correction with its reason: those reasons go too.
+    const notes = await db().selectFrom('notifications').select(['kind', 'data']).where('work_id', '=', w.id).execute();
+    expect(notes.filter((n) => n.kind === 'work.correct' || n.kind === 'work.correction' || /correct/.test(n.kind)).length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(notes)).not.toMatch(names);
+    expect(notes.every((n) => (JSON.parse(n.data) as { reason?: unknown }).reason == null)).toBe(true);
 
     // The public answers: the record as it stands, its events, and the evidence package.
     // The verify route serves its cached record until the cache's next version check (the
