@@ -6,6 +6,7 @@
  *   npx tsx bench/log.ts --no-pg    # SQLite only
  *   npx tsx bench/log.ts --stages throughput,audit   # some of: throughput, latency, proofs, audit
  *   npx tsx bench/log.ts --stages audit --audit-entries 200000   # a smaller audit (seeding 1M takes 10–20 min)
+ *   CWS_BENCH_AUDIT_DIR=/tmp/audit-1m npx tsx bench/log.ts --no-pg --stages audit   # seed once, audit again on later runs
  *
  * Writes bench/results/log.json. Also usable from bench/run.ts through `logBench`.
  */
@@ -152,10 +153,16 @@ async function proofs(dialect: Dialect, n: number, count: number) {
 }
 
 async function audit(dialect: Dialect, n: number) {
-  const bp = await openPlatform(dialect, { CWS_LOG_BATCH: '32768' });
+  // CWS_BENCH_AUDIT_DIR (SQLite): a data folder kept between runs, seeded only while its log
+  // is empty, so that one 10–20 minute seeding serves many audits (and `cws audit` on it).
+  const keep = dialect === 'sqlite' ? process.env.CWS_BENCH_AUDIT_DIR : undefined;
+  if (keep) await mkdir(keep, { recursive: true });
+  const bp = await openPlatform(dialect, { CWS_LOG_BATCH: '32768', ...(keep ? { CWS_DATA_DIR: keep } : {}) });
   try {
     const t0 = performance.now();
-    await seedApprovals(bp.p, n, { chunk: 5000, onProgress: (d) => d % 100_000 === 0 && log(`  ${dialect}: seeded ${d}`) });
+    const already = keep ? Number((await bp.p.store.repos.log.state())?.size ?? 0) : 0;
+    if (already > 0) log(`  ${dialect}: reusing ${keep} (${already} entries)`);
+    else await seedApprovals(bp.p, n, { chunk: 5000, onProgress: (d) => d % 100_000 === 0 && log(`  ${dialect}: seeded ${d}`) });
     const seeded = performance.now() - t0;
     await bp.p.registryLog.integrator.flush();
     const integrated = performance.now() - t0 - seeded;

@@ -76,15 +76,14 @@ interface FieldSpec {
   name: string;
   /** The leaf key followed by a space: how its line starts. */
   prefix: string;
+  /** `prefix` in UTF-8 (ASCII), for the audit's byte comparison. */
+  prefixBytes: Uint8Array;
 }
 
-const spec = (table: Table, column: string, isCommitted: boolean): FieldSpec => ({
-  table,
-  column,
-  committed: isCommitted,
-  name: `${table}.${column}`,
-  prefix: `${isCommitted ? 'commit:' : ''}${table}.${column} `,
-});
+const spec = (table: Table, column: string, isCommitted: boolean): FieldSpec => {
+  const prefix = `${isCommitted ? 'commit:' : ''}${table}.${column} `;
+  return { table, column, committed: isCommitted, name: `${table}.${column}`, prefix, prefixBytes: new TextEncoder().encode(prefix) };
+};
 const clear = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => spec(table, column, false));
 const committed = (table: Table, ...columns: string[]): FieldSpec[] => columns.map((column) => spec(table, column, true));
 
@@ -143,48 +142,81 @@ export const encodeApprovalLeaf = (record: ApprovalRecord, salt: Uint8Array): Ui
  * the field-by-field diagnosis.
  */
 export function approvalLeafMatches(entry: Uint8Array, record: ApprovalRecord, salt: Uint8Array): boolean {
-  // Runs once per entry in every audit: the text is scanned in place, without splitting it
-  // into lines or building the expected ones, and without closures.
-  const text = Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).toString('utf8');
-  let pos = lineAfter(text, 0, LEAF_MAGIC);
-  if (pos > 0) pos = lineAfter(text, pos, 'kind approval');
-  if (pos > 0) pos = text.indexOf('\n', pos) + 1; // salt-hash: implied by the record commitment
+  // Runs once per entry in every audit: the UTF-8 bytes are compared in place, without
+  // decoding them into a string (which cost as much as the rest of this check) or building
+  // the expected lines. LF (0x0a) only ever occurs in UTF-8 as itself, so lines are found
+  // in the bytes as in the text.
+  let pos = lineAfter(entry, 0, LEAF_MAGIC);
+  if (pos > 0) pos = lineAfter(entry, pos, 'kind approval');
+  if (pos > 0) pos = nextLine(entry, pos); // salt-hash: implied by the record commitment
   if (pos <= 0) return false;
   const commitmentAt = pos;
-  pos = text.indexOf('\n', pos) + 1;
+  pos = nextLine(entry, pos);
   const values: CommittedValue[] = [];
   const work = record.work as unknown as Record<string, unknown>;
   const event = record.event as unknown as Record<string, unknown>;
   for (const f of APPROVAL_FIELDS) {
     if (pos <= 0) return false;
-    pos = fieldAfter(text, pos, f, f.table === 'works' ? work : event, values);
+    pos = fieldAfter(entry, pos, f, f.table === 'works' ? work : event, values);
   }
   for (const file of record.files) {
     for (const f of APPROVAL_FILE_FIELDS) {
       if (pos <= 0) return false;
-      pos = fieldAfter(text, pos, f, file as unknown as Record<string, unknown>, values);
+      pos = fieldAfter(entry, pos, f, file as unknown as Record<string, unknown>, values);
     }
   }
-  if (pos !== text.length) return false;
-  return lineAfter(text, commitmentAt, `record-commitment ${recordCommitmentOf(salt, COMMITTED_NAMES, record.files.length, values)}`) > 0;
+  if (pos !== entry.length) return false;
+  return lineAfter(entry, commitmentAt, `record-commitment ${recordCommitmentOf(salt, COMMITTED_NAMES, record.files.length, values)}`) > 0;
 }
 
-/** The position after `line` and its LF at `pos`, or 0 when the text has another line there. */
-function lineAfter(text: string, pos: number, line: string): number {
-  return text.startsWith(line, pos) && text.charCodeAt(pos + line.length) === NL ? pos + line.length + 1 : 0;
+/** The position after the LF that ends the line at `pos`, or 0 when there is none. */
+function nextLine(bytes: Uint8Array, pos: number): number {
+  for (let i = pos; i < bytes.length; i++) if (bytes[i] === NL) return i + 1;
+  return 0;
+}
+
+/**
+ * The position after `s` in UTF-8 at `pos`, or 0 when the bytes there differ. A lone
+ * surrogate has no UTF-8 form and never matches (decoded text never holds one either).
+ */
+function utf8After(bytes: Uint8Array, pos: number, s: string): number {
+  let p = pos;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (bytes[p++] !== c) return 0;
+    } else if (c < 0x800) {
+      if (bytes[p++] !== (0xc0 | (c >> 6)) || bytes[p++] !== (0x80 | (c & 0x3f))) return 0;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = s.charCodeAt(i + 1);
+      if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) return 0;
+      i++;
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      if (bytes[p++] !== (0xf0 | (cp >> 18)) || bytes[p++] !== (0x80 | ((cp >> 12) & 0x3f)) || bytes[p++] !== (0x80 | ((cp >> 6) & 0x3f)) || bytes[p++] !== (0x80 | (cp & 0x3f))) return 0;
+    } else if (bytes[p++] !== (0xe0 | (c >> 12)) || bytes[p++] !== (0x80 | ((c >> 6) & 0x3f)) || bytes[p++] !== (0x80 | (c & 0x3f))) return 0;
+  }
+  return p <= bytes.length ? p : 0;
+}
+
+/** The position after `line` and its LF at `pos`, or 0 when the bytes hold another line there. */
+function lineAfter(bytes: Uint8Array, pos: number, line: string): number {
+  const end = utf8After(bytes, pos, line);
+  return end > 0 && bytes[end] === NL ? end + 1 : 0;
 }
 
 /** The position after field `f`'s line at `pos`, or 0 when it is not what `row` gives; collects committed values. */
-function fieldAfter(text: string, pos: number, f: FieldSpec, row: Record<string, unknown>, values: CommittedValue[]): number {
-  if (!text.startsWith(f.prefix, pos)) return 0;
+function fieldAfter(bytes: Uint8Array, pos: number, f: FieldSpec, row: Record<string, unknown>, values: CommittedValue[]): number {
+  const key = f.prefixBytes;
+  for (let i = 0; i < key.length; i++) if (bytes[pos + i] !== key[i]) return 0;
+  const at = pos + key.length;
   const v = row[f.column];
   if (f.committed) {
     values.push((v as CommittedValue | undefined) ?? null);
-    return text.indexOf('\n', pos + f.prefix.length) + 1;
+    return nextLine(bytes, at);
   }
   if (v === null || v === undefined || v === '') return 0;
   const shown = typeof v === 'string' ? v : String(v);
-  return shown.includes('\n') ? 0 : lineAfter(text, pos + f.prefix.length, shown);
+  return shown.includes('\n') ? 0 : lineAfter(bytes, at, shown);
 }
 
 const REGISTERED_STATUSES: readonly string[] = ['approved', 'corrected', 'revoked'];

@@ -8,6 +8,7 @@
  * row shaping, are what cost there).
  */
 import Database from 'better-sqlite3';
+import { TILE_WIDTH } from '../ledger/index.js';
 import type { ApprovalEvent, ApprovalFile, ApprovalWork } from '../log/approval-leaf.js';
 import type { LogEntryRow, LogRepository, TileRow } from './log.repository.js';
 
@@ -34,12 +35,17 @@ export interface AuditChunk {
 }
 
 export interface AuditReader {
+  /** Entries per chunk the audit asks for: a whole number of level-0 tiles. */
+  readonly chunkSize: number;
   chunk(start: number, end: number, tileFrom: number, tileTo: number): Promise<AuditChunk>;
   close(): void;
 }
 
 /** Reads through the repository (PostgreSQL, or a SQLite database another connection cannot open). */
 export class RepositoryAuditReader implements AuditReader {
+  // Large chunks: each is a few round trips, and the next is read while this one is checked.
+  readonly chunkSize = TILE_WIDTH * 16;
+
   constructor(private readonly repo: LogRepository) {}
 
   async chunk(start: number, end: number, tileFrom: number, tileTo: number): Promise<AuditChunk> {
@@ -73,6 +79,11 @@ const sn = (v: unknown) => v as string | null;
 
 /** One read-only SQLite connection of its own; statements prepared once. */
 export class SqliteAuditReader implements AuditReader {
+  // One tile per chunk. A chunk's rows (some 40 strings and two Buffers per entry) stay alive
+  // until it is checked, and whatever is alive when the young generation fills is copied:
+  // with 4,096 entries a chunk, that copying was a fifth of a worker's time (range checks
+  // of 200,000 entries, one thread: CPU 6.4 → 4.8 s). Statement calls cost little here.
+  readonly chunkSize = TILE_WIDTH;
   private readonly sqlite: Database.Database;
   private readonly joined: Database.Statement;
   private readonly files: Database.Statement;

@@ -171,8 +171,9 @@ export class LogAuditService {
     const shortTiles = new Set<number>();
     // Each chunk's rows are read while the one before is being checked (PostgreSQL answers
     // meanwhile; SQLite reads synchronously anyway).
+    const step = reader.chunkSize;
     const load = async (start: number) => {
-      const end = Math.min(to, treeSize, start + CHUNK);
+      const end = Math.min(to, treeSize, start + step);
       return { end, ...(await reader.chunk(start, end, Math.floor(start / TILE_WIDTH), Math.ceil(end / TILE_WIDTH))) };
     };
     const prefetch = (start: number) => {
@@ -181,9 +182,9 @@ export class LogAuditService {
       return p;
     };
     let next = from < to ? prefetch(from) : undefined;
-    for (let start = from; start < to; start += CHUNK) {
+    for (let start = from; start < to; start += step) {
       const chunk = await next!;
-      next = start + CHUNK < to ? prefetch(start + CHUNK) : undefined;
+      next = start + step < to ? prefetch(start + step) : undefined;
       const { end, rows } = chunk;
       entries += rows.length;
       const tiles = new Map(chunk.tiles.map((t) => [Number(t.idx), t]));
@@ -245,7 +246,7 @@ export class LogAuditService {
       problems.merge(range.problems, range.problemCount);
       problems.erased += range.erased;
       if (range.divergent) divergent = true;
-      fromEntries.push(splitHashes(range.hashes));
+      fromEntries.pushPacked(range.hashes);
       for (const index of range.disputed) disputed.push({ index, row: (await repo.entryRows(index, index + 1))[0] });
     }
     // Sequenced but not yet integrated: no tiles to compare, but the rows must still match.

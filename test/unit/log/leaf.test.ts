@@ -91,4 +91,36 @@ describe('the audit fast path', () => {
     expect(approvalLeafMatches(entry, f, salt)).toBe(false);
     expect(approvalLeafMatches(entry, record(), new Uint8Array(SALT_SIZE))).toBe(false);
   });
+
+  it('compares public values of 1 to 4 UTF-8 bytes a character exactly, and never a lone surrogate', () => {
+    // The fast path compares the stored bytes without decoding them.
+    const r = record();
+    r.work.registration_number = 'é-校作登字-😀-F-1';
+    r.files[0]!.media_type = 'text/plain; name=ü😀';
+    const entry = encodeApprovalLeaf(r, salt);
+    expect(approvalLeafMatches(entry, r, salt)).toBe(true);
+    const cases: [string, (x: ApprovalRecord) => void][] = [
+      ['another 2-byte character', (x) => (x.work.registration_number = 'è-校作登字-😀-F-1')],
+      ['another 3-byte character', (x) => (x.work.registration_number = 'é-校作登子-😀-F-1')],
+      ['another 4-byte character', (x) => (x.work.registration_number = 'é-校作登字-😁-F-1')],
+      ['a lone high surrogate', (x) => (x.work.registration_number = 'é-校作登字-\uD83D-F-1')],
+      ['a lone low surrogate', (x) => (x.work.registration_number = 'é-校作登字-\uDE00-F-1')],
+      ['one character fewer', (x) => (x.work.registration_number = 'é-校作登字-😀-F-')],
+      ['a file value', (x) => (x.files[0]!.media_type = 'text/plain; name=u😀')],
+    ];
+    for (const [name, change] of cases) {
+      const x = record();
+      x.work.registration_number = r.work.registration_number;
+      x.files[0]!.media_type = r.files[0]!.media_type;
+      change(x);
+      expect(approvalLeafMatches(entry, x, salt), name).toBe(false);
+      expect(checkApprovalLeaf(entry, x, salt, '0').length, name).toBeGreaterThan(0);
+    }
+    // Cut short inside a character, or with a byte changed inside one.
+    expect(approvalLeafMatches(entry.slice(0, -2), r, salt)).toBe(false);
+    const flipped = Buffer.from(entry);
+    const at = flipped.indexOf(Buffer.from('😀')) + 1;
+    flipped.writeUInt8(flipped.readUInt8(at) ^ 1, at);
+    expect(approvalLeafMatches(flipped, r, salt)).toBe(false);
+  });
 });
