@@ -7,6 +7,7 @@ import { openSqlite } from './sqlite-open.js';
 import { cachingDatabase } from './statement-cache.js';
 
 export interface WriterRequest {
+  /** 0: no reply wanted (see sqlite-worker-driver.ts); a failure is reported to the next request instead. */
   id: number;
   sql: string;
   params: readonly unknown[];
@@ -24,6 +25,7 @@ const { file } = (workerData as { data: { file: string } }).data;
 const sqlite = openSqlite(file);
 const db = cachingDatabase(sqlite);
 const port = parentPort!;
+let deferred: { message: string; code?: string; name: string } | undefined;
 
 port.on('message', (m: WriterRequest | { close: true }) => {
   if ('close' in m) {
@@ -32,6 +34,12 @@ port.on('message', (m: WriterRequest | { close: true }) => {
     return;
   }
   let reply: WriterReply;
+  if (deferred && m.id !== 0) {
+    // A statement sent without waiting failed: whatever comes next in that session fails with it.
+    port.postMessage({ id: m.id, error: deferred });
+    deferred = undefined;
+    return;
+  }
   try {
     const stmt = db.prepare(m.sql);
     const params = m.params.map(asBuffer);
@@ -43,6 +51,10 @@ port.on('message', (m: WriterRequest | { close: true }) => {
   } catch (e) {
     const err = e as Error & { code?: string };
     reply = { id: m.id, error: { message: err.message, name: err.name, ...(err.code ? { code: err.code } : {}) } };
+  }
+  if (m.id === 0) {
+    if ('error' in reply) deferred ??= reply.error;
+    return;
   }
   port.postMessage(reply);
 });

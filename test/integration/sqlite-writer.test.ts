@@ -73,6 +73,24 @@ describe('SQLite writer thread', () => {
     expect(await d.db.selectFrom('t' as never).select('name' as never).where('name' as never, '=', 'half' as never).execute()).toEqual([]);
   });
 
+  it('reports a savepoint statement that failed unanswered to the next statement of its transaction', async () => {
+    const err = await d.db
+      .transaction()
+      .execute(async (trx) => {
+        // Sent without waiting for an answer (sqlite-worker-driver.ts): it resolves at once…
+        await sql`release no_such_savepoint`.execute(trx);
+        // …and its failure surfaces here.
+        await trx.insertInto('t' as never).values({ name: 'after-bad-release', data: null } as never).execute();
+      })
+      .catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect(err!.message).toMatch(/no such savepoint/);
+    expect(await d.db.selectFrom('t' as never).select('name' as never).where('name' as never, '=', 'after-bad-release' as never).execute()).toEqual([]);
+    // The next transaction is not affected.
+    await d.db.transaction().execute((trx) => trx.insertInto('t' as never).values({ name: 'clean', data: null } as never).execute());
+    expect(await d.db.selectFrom('t' as never).select('name' as never).where('name' as never, '=', 'clean' as never).execute()).toEqual([{ name: 'clean' }]);
+  });
+
   it('never writes through the reading connection', () => {
     const reader = openSqlite(path.join(dir, 'db.sqlite'), { readOnly: true });
     try {
