@@ -19,7 +19,7 @@ export function verifyRoutes(app: FastifyInstance, p: Platform): void {
   // Public, no account: generous for people and scripts (CWS_PUBLIC_RATE_LIMIT per minute
   // and address, default 600), a wall for scrapers. 0 switches it off, for benchmarks.
   const PUBLIC_LIMIT = { rateLimit: p.config.publicRateLimit > 0 ? { max: p.config.publicRateLimit, timeWindow: '1 minute' } : (false as const) };
-  const records = new PublicRecordCache(p.store, (n) => ev.publicRecord(n), { ttlMs: p.config.verifyCacheMs, max: 10_000 });
+  const records = new PublicRecordCache(p.store, async (n) => withoutSummary(await ev.publicRecord(n)), { ttlMs: p.config.verifyCacheMs, max: 10_000 });
 
   app.get<{ Params: { number: string } }>(
     '/api/verify/:number',
@@ -51,6 +51,17 @@ export function verifyRoutes(app: FastifyInstance, p: Platform): void {
     async (req) => ev.bySha256(req.params.sha256),
   );
 
+}
+
+/**
+ * The verify page checks the package in the browser and shows the record itself; the
+ * package's bilingual `summary` (text for a person reading the file, no part of any check)
+ * only made every answer ~1 KB longer. The file from `/evidence` keeps it.
+ */
+function withoutSummary<T extends { evidence: object | null }>(record: T): T {
+  if (!record.evidence) return record;
+  const { summary: _summary, ...evidence } = record.evidence as { summary?: unknown };
+  return { ...record, evidence };
 }
 
 /** The public file drop (multipart): registered where the upload plugin is. */

@@ -87,6 +87,23 @@ describe.each(ds)('public verify record cache and rate limit on %s', (dialect) =
     }
   });
 
+  it('answers with the evidence package minus its reading summary, which the package file keeps', async () => {
+    await t.p.registryLog.integrator.flush();
+    await sleep(TTL + 50);
+    const res = await a.inject({ method: 'GET', url: `/api/verify/${encodeURIComponent(number)}` });
+    const evidence = res.json<{ evidence: Record<string, unknown> | null }>().evidence;
+    expect(evidence).not.toBeNull();
+    expect(evidence).toHaveProperty('inclusionProof');
+    expect(evidence).not.toHaveProperty('summary');
+    const file = await a.inject({ method: 'GET', url: `/api/verify/${encodeURIComponent(number)}/evidence` });
+    expect(file.statusCode).toBe(200);
+    const pkg = file.json<Record<string, unknown>>();
+    expect(pkg).toHaveProperty('summary');
+    // Everything else is the same package.
+    const { summary: _s, ...rest } = pkg;
+    expect({ ...rest, generatedAt: null }).toEqual({ ...evidence, generatedAt: null });
+  });
+
   it('refuses unknown and malformed numbers as before, and caches neither', async () => {
     for (let i = 0; i < 2; i++) {
       expect((await a.inject({ method: 'GET', url: `/api/verify/${encodeURIComponent('测作登字-2026-F-99999999')}` })).statusCode).toBe(404);
