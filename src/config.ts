@@ -25,6 +25,8 @@ export interface Config {
   publicRateLimit: number;
   /** How long a public verify record is served from memory before it is checked again (ms); 0 = no cache. */
   verifyCacheMs: number;
+  /** SQLite: run writes and transactions on a writer thread (CWS_SQLITE_WRITER_THREAD; src/db/sqlite-worker-driver.ts). */
+  sqliteWriterThread: boolean;
   /** PNG of the institution's seal printed on certificates (CWS_SEAL_IMAGE); unset: a drawn default. */
   sealImage: string | undefined;
   /** The registry log, its witnesses and timestamps (src/log/config.ts). */
@@ -82,6 +84,9 @@ export function loadConfig(env: Source = process.env): Config {
     pgSchema: get('CWS_PG_SCHEMA') || undefined,
     publicRateLimit: int(get('CWS_PUBLIC_RATE_LIMIT'), 'CWS_PUBLIC_RATE_LIMIT', 600),
     verifyCacheMs: int(get('CWS_VERIFY_CACHE_MS'), 'CWS_VERIFY_CACHE_MS', 1000),
+    // Off by default: with the other hand-off reductions it gained no clear submissions/s in an
+    // A/B (2026-11-26 04:00) and its second V8 isolate costs 25–45 MB of resident memory.
+    sqliteWriterThread: bool(get('CWS_SQLITE_WRITER_THREAD'), false),
     sealImage: get('CWS_SEAL_IMAGE') ? path.resolve(get('CWS_SEAL_IMAGE')!) : undefined,
     log: loadLogConfig(get, publicUrl),
   };

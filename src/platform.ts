@@ -80,7 +80,7 @@ export async function createPlatform(config: Config, opts: PlatformOptions = {})
   await mkdir(config.dataDir, { recursive: true });
   const pgSchema = opts.pgSchema ?? config.pgSchema;
   if (pgSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(pgSchema)) throw new Error(`CWS_PG_SCHEMA must be a plain lower-case identifier, got ${pgSchema}`);
-  const database = connect({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'cws.sqlite'), schema: pgSchema });
+  const database = connect({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'cws.sqlite'), schema: pgSchema, sqliteWriterThread: config.sqliteWriterThread });
   await migrate(database, pgSchema);
   const store = new Store(database);
   const blobs = new BlobStore(config.dataDir);

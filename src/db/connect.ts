@@ -1,6 +1,7 @@
-import { Kysely, Migrator, PostgresDialect, type MigrationResult } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
 import { createRequire } from 'node:module';
 import { openSqlite } from './sqlite-open.js';
+import { cachingDatabase } from './statement-cache.js';
 import { workerSqliteDialect } from './sqlite-worker-driver.js';
 import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
@@ -32,6 +33,11 @@ export interface ConnectOptions {
   /** PostgreSQL schema (tests isolate themselves in one each). */
   schema?: string;
   poolSize?: number;
+  /**
+   * SQLite: writes and transactions on a writer thread, so a COMMIT's fsync does not block the
+   * event loop (sqlite-worker-driver.ts). Otherwise one connection on this thread.
+   */
+  sqliteWriterThread?: boolean;
 }
 
 export function connect(opts: ConnectOptions): Database_ {
@@ -46,8 +52,11 @@ export function connect(opts: ConnectOptions): Database_ {
   }
   if (opts.databaseUrl) throw new Error(`DATABASE_URL must start with postgres:// (got ${opts.databaseUrl.split(':')[0]}:…)`);
   if (!opts.sqlitePath) throw new Error('sqlitePath is required without DATABASE_URL');
-  // Reads on this thread, writes and transactions on a writer thread (sqlite-worker-driver.ts).
-  const db = new Kysely<DB>({ dialect: workerSqliteDialect(opts.sqlitePath, openSqlite(opts.sqlitePath, { readOnly: true })) });
+  const dialect = opts.sqliteWriterThread
+    ? // Reads on this thread, writes and transactions on a writer thread.
+      workerSqliteDialect(opts.sqlitePath, openSqlite(opts.sqlitePath, { readOnly: true }))
+    : new SqliteDialect({ database: cachingDatabase(openSqlite(opts.sqlitePath)) });
+  const db = new Kysely<DB>({ dialect });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -7,6 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Database_ } from '../../src/db/connect.js';
 import { openSqlite } from '../../src/db/sqlite-open.js';
+import { account, stagePng, validMetadata } from '../support/fixtures.js';
+import { testPlatform, type TestPlatform } from '../support/platform.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,7 +18,7 @@ describe('SQLite writer thread', () => {
   let d: Database_;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cws-writer-'));
-    d = connect({ sqlitePath: path.join(dir, 'db.sqlite') });
+    d = connect({ sqlitePath: path.join(dir, 'db.sqlite'), sqliteWriterThread: true });
     await sql`create table t (id integer primary key, name text unique not null, data blob)`.execute(d.db);
   });
   afterAll(async () => {
@@ -104,7 +106,7 @@ describe('SQLite writer thread', () => {
     const file = path.join(dir, 'exit.sqlite');
     const script = `
       import { connect } from ${JSON.stringify(path.join(root, 'src/db/connect.ts'))};
-      const d = connect({ sqlitePath: ${JSON.stringify(file)} });
+      const d = connect({ sqlitePath: ${JSON.stringify(file)}, sqliteWriterThread: true });
       await d.db.schema.createTable('x').addColumn('n', 'integer').execute();
       // Not awaited: only the pending statement keeps the process alive until it is done.
       void d.db.insertInto('x').values({ n: 42 }).execute().then(() => console.log('written'));
@@ -121,5 +123,36 @@ describe('SQLite writer thread', () => {
     } finally {
       check.close();
     }
+  });
+});
+
+describe('the platform on the SQLite writer thread (CWS_SQLITE_WRITER_THREAD=1)', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await testPlatform('sqlite', { CWS_SQLITE_WRITER_THREAD: '1' });
+  });
+  afterAll(async () => t.cleanup());
+
+  it('registers, approves and numbers works, with concurrent transactions grouped and each failing one alone rolled back', async () => {
+    expect(t.p.config.sqliteWriterThread).toBe(true);
+    const creator = await account(t.p, 'creator');
+    const reviewer = await account(t.p, 'reviewer');
+    const works = await Promise.all([1, 2, 3].map(async (i) => t.p.registration.create(creator, validMetadata({ title: `线程测试 ${i}` }), [await stagePng(t.p, 900 + i)], true)));
+    const numbers = [];
+    for (const w of works) numbers.push((await t.p.review.decide(reviewer, w.id, 'approve')).registrationNumber!);
+    expect(numbers.map((n) => n.slice(-8)).sort()).toEqual(['00000001', '00000002', '00000003']);
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        t.p.store.tx(async (r) => {
+          const n = await r.counters.next('writer-thread');
+          if (i % 4 === 1) throw new Error(`unit ${i} fails`);
+          return n;
+        }),
+      ),
+    );
+    const ok = results.filter((x): x is PromiseFulfilledResult<number> => x.status === 'fulfilled').map((x) => x.value);
+    expect(ok.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const report = await t.p.logAudit.run();
+    expect(report.problems).toEqual([]);
   });
 });
