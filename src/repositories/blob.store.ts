@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, renameSync, type ReadStream } from 'node:fs';
-import { fdatasync as fdatasyncCb, fsync as fsyncCb, open as openCb, writev as writevCb } from 'node:fs';
+import { closeSync, createReadStream, fdatasync as fdatasyncCb, fsync as fsyncCb, open as openCb, openSync, renameSync, writev as writevCb, type ReadStream } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
@@ -120,7 +119,7 @@ export class BlobStore {
     });
     // One descriptor for writes and fsync (see fsyncFolder for what runs synchronously).
     const fd = await openFd(tmpPath, 'wx');
-    let open = true;
+    let fdOpen = true;
     try {
       await pipeline(source, meter, async (chunks: AsyncIterable<Buffer>) => {
         // A multipart file arrives in socket-sized chunks (16–64 KB); each write is a trip
@@ -143,10 +142,10 @@ export class BlobStore {
         throw new AppError('FILE_TOO_LARGE', `${filename || 'file'} is larger than ${maxBytes} bytes`, { filename, maxBytes });
       }
       await fdatasync(fd);
-      open = false;
+      fdOpen = false;
       closeSync(fd);
     } catch (e) {
-      if (open) closeSync(fd);
+      if (fdOpen) closeSync(fd);
       await rm(tmpPath, { force: true });
       throw e;
     }
